@@ -1,0 +1,34 @@
+// One build script for every entry (the vscode-eslint pattern): the extension client, the language
+// server, the profiler worker process and the CLI. `vscode` is provided by the host; onnxruntime-node
+// is a native module and must stay a real node_modules package.
+import * as esbuild from 'esbuild';
+import { chmodSync, existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  external: ['vscode', 'onnxruntime-node'],
+};
+
+const entries = [
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
+  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  { entryPoints: ['server/src/profiler/worker.ts'], outfile: 'dist/profilerWorker.js' },
+  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+// Tests that run inside the VS Code extension host are bundled too (mocha stays external).
+if (existsSync('test/e2e/inhost/index.ts')) {
+  entries.push({ entryPoints: ['test/e2e/inhost/index.ts'], outfile: 'dist/test/inhost.js', external: ['vscode', 'mocha', 'onnxruntime-node'] });
+}
+
+if (watch) {
+  for (const e of entries) (await esbuild.context({ ...common, ...e })).watch();
+} else {
+  await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
+  chmodSync('dist/cli.js', 0o755);
+}

@@ -1,0 +1,14 @@
+import * as check from './check';
+import * as profile from './profile';
+
+export interface CliCommand {
+  summary: string;
+  /** Returns the process exit code. */
+  run(args: string[]): Promise<number>;
+}
+
+/** Subcommands; later issues add estimate, quantize, prune and bench. */
+export const COMMANDS: Record<string, CliCommand> = {
+  check: { summary: 'Validate *.ttc.yaml configs (text, json or sarif output)', run: check.run },
+  profile: { summary: 'Analyse (--static) or measure an ONNX model on this machine', run: profile.run },
+};

@@ -1,0 +1,28 @@
+/**
+ * A small registry through which features contribute Markdown sections about a model file, shown in
+ * the hover on a model path (static summary from core/onnx, measured numbers from the profiler).
+ * The hover feature does not know who provides what.
+ */
+export type ModelInfoProvider = (absPath: string, bind: Record<string, number>) => Promise<string | undefined>;
+
+const providers: Array<{ order: number; provide: ModelInfoProvider }> = [];
+
+/** Lower `order` renders first. */
+export function registerModelInfoProvider(provide: ModelInfoProvider, order = 100): void {
+  providers.push({ order, provide });
+  providers.sort((a, b) => a.order - b.order);
+}
+
+/** All sections for a model, in order; a failing provider contributes its error message, never throws. */
+export async function describeModel(absPath: string, bind: Record<string, number>): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of providers) {
+    try {
+      const s = await p.provide(absPath, bind);
+      if (s) out.push(s);
+    } catch (e) {
+      out.push(`_Could not describe model: ${e instanceof Error ? e.message : String(e)}_`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+/**
+ * Custom LSP messages and their typed params, imported by both the client and the server
+ * (the vscode-eslint `customMessages.ts` pattern). Keep this file free of runtime dependencies
+ * other than type imports so the client bundle stays small.
+ */
+
+/** Server → client: overall state for the status bar item. */
+export const StatusNotification = 'ttcLens/status';
+export type ServerState = 'starting' | 'ok' | 'busy' | 'warning' | 'error';
+export interface StatusParams {
+  state: ServerState;
+  /** One line for the status bar tooltip / output channel. */
+  message: string;
+}
+
+/** Client → server: workspace trust changed (no model is executed in an untrusted workspace). */
+export const WorkspaceTrustNotification = 'ttcLens/workspaceTrust';
+export interface WorkspaceTrustParams {
+  trusted: boolean;
+}
+
+/** Client → server: a Markdown + JSON summary of one ONNX model (static analysis). */
+export const ModelSummaryRequest = 'ttcLens/modelSummary';
+export interface ModelSummaryParams {
+  /** Absolute path, or a path relative to `configUri`'s folder. */
+  path: string;
+  configUri?: string;
+  /** Symbolic dimension bindings. */
+  bind?: Record<string, number>;
+}
+export interface ModelSummaryResult {
+  markdown: string;
+  /** The machine-readable summary (core/onnx analysis output). */
+  summary?: unknown;
+  error?: string;
+}
+
+/** Client → server: profile every model referenced by the given (or all open) configs. */
+export const ProfileModelsRequest = 'ttcLens/profileModels';
+export interface ProfileModelsParams {
+  /** Config documents to profile; all open `ttc` documents when omitted. */
+  uris?: string[];
+  /** Re-measure even when a cached result exists. */
+  force?: boolean;
+}
+export interface ProfileModelsResult {
+  profiled: Array<{ model: string; path: string; ok: boolean; message: string; cached?: boolean }>;
+}
+
+/** Client → server: list every model referenced by the workspace's configs (for pickers). */
+export const ListModelsRequest = 'ttcLens/listModels';
+export interface ListModelsResult {
+  models: Array<{ name: string; path: string; configUri: string }>;
+}
