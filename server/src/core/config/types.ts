@@ -60,6 +60,10 @@ export interface Strategy {
   lookahead?: number;
   temperature?: number;
   top_p?: number;
+  top_k?: number;
+  /** Cap on generated tokens per sample (search-and-learn / vLLM `max_tokens`). */
+  max_tokens?: number;
+  seed?: number;
   /** How many samples run as one batch (defaults to n). */
   parallel?: number;
   agg_strategy?: 'last' | 'min' | 'prod';
@@ -120,3 +124,18 @@ export interface TtcConfig {
   hardware: Hardware;
   budget: Budget;
 }
+
+/** Approaches that generate tokens with a decoder (the others run a classifier-style model). */
+export const GENERATIVE_APPROACHES: readonly Approach[] = [
+  'single',
+  'best_of_n',
+  'self_consistency',
+  'beam_search',
+  'dvts',
+  'revisions',
+  'budget_forcing',
+  'early_exit',
+];
+
+/** Approaches that need a process reward model / verifier to score partial solutions. */
+export const VERIFIER_REQUIRED: readonly Approach[] = ['beam_search', 'dvts'];

@@ -1,0 +1,107 @@
+/**
+ * `parseConfig(text)`: YAML text → typed config + problems with source ranges. Never throws; bad input
+ * of any kind (binary, huge, deeply nested, alias bombs) comes back as problems in bounded time.
+ * Problems here are syntax and structure (schema); semantic rules live in service/validation.
+ */
+import * as path from 'node:path';
+import { parseDocument, type Document } from 'yaml';
+import { normalize } from './normalize';
+import { checkStructure } from './structure';
+import type { TtcConfig } from './types';
+import { keyRange, valueRange, type OffsetRange, type Path } from './yamlAst';
+
+export type { OffsetRange, Path } from './yamlAst';
+
+/** A problem in the user's config, located by character offsets into the text. */
+export interface Problem {
+  message: string;
+  severity: 'error' | 'warning' | 'info';
+  range: OffsetRange;
+  /** Stable identifier, e.g. `unknown-key`, `dvts-divisibility` (docs/config.md lists them). */
+  code: string;
+  /** What a quick-fix needs (the path, a suggestion, the value that would fit…). */
+  data?: unknown;
+}
+
+export interface ParsedConfig {
+  config: TtcConfig;
+  problems: Problem[];
+  /** Range of the value at a path (`['models', 'gen']`, `['strategy', 'n']`); the key's when the value is empty. */
+  rangeOf(path: Path): OffsetRange | undefined;
+  /** Range of the key at a path (of the item for list entries). */
+  keyRangeOf(path: Path): OffsetRange | undefined;
+  /** The document's plain JS value (what the schema checked); undefined when it could not be built. */
+  raw: unknown;
+  /** The YAML AST (for completion/hover/symbols); undefined when the text was rejected up front. */
+  doc?: Document;
+}
+
+/** Bigger than any plausible config; beyond it we don't try (bounded time on pasted junk). */
+export const MAX_CONFIG_CHARS = 1_000_000;
+const MAX_SYNTAX_PROBLEMS = 50;
+
+function firstLine(text: string): OffsetRange {
+  const nl = text.indexOf('\n');
+  const end = nl < 0 ? Math.min(text.length, 200) : Math.min(nl, 200);
+  return { start: 0, end: text[end - 1] === '\r' ? end - 1 : end };
+}
+
+function emptyResult(problems: Problem[], raw?: unknown, doc?: Document): ParsedConfig {
+  return {
+    config: normalize(raw),
+    problems,
+    rangeOf: (p) => (doc ? valueRange(doc, p) : undefined),
+    keyRangeOf: (p) => (doc ? keyRange(doc, p) : undefined),
+    raw,
+    doc,
+  };
+}
+
+export function parseConfig(text: string): ParsedConfig {
+  const top = firstLine(text);
+  if (text.length > MAX_CONFIG_CHARS) {
+    const mb = (text.length / 1e6).toFixed(1);
+    return emptyResult([{ message: `This file is too large to be a TTC config (${mb} M characters; the limit is ${MAX_CONFIG_CHARS / 1e6} M).`, severity: 'error', range: top, code: 'too-large' }]);
+  }
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+  } catch (e) {
+    return emptyResult([{ message: `Could not read this file as YAML: ${e instanceof Error ? e.message : String(e)}`, severity: 'error', range: top, code: 'yaml-syntax' }]);
+  }
+  const problems: Problem[] = [];
+  const clamp = (n: number) => Math.max(0, Math.min(text.length, n));
+  for (const [list, severity] of [
+    [doc.errors, 'error'],
+    [doc.warnings, 'warning'],
+  ] as const) {
+    for (const err of list) {
+      if (problems.length >= MAX_SYNTAX_PROBLEMS) break;
+      const start = clamp(err.pos?.[0] ?? 0);
+      const end = Math.max(start, clamp(err.pos?.[1] ?? start));
+      const message = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      problems.push({ message: `YAML: ${message}`, severity, range: { start, end }, code: err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax', data: { yamlCode: err.code } });
+    }
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    problems.push({ message: `YAML: ${e instanceof Error ? e.message : String(e)}`, severity: 'error', range: top, code: 'yaml-syntax' });
+    return emptyResult(problems, undefined, doc);
+  }
+  // Structure messages on a document YAML could not read would mostly repeat the syntax error.
+  if (doc.errors.length === 0) {
+    try {
+      problems.push(...checkStructure(raw, doc, top));
+    } catch (e) {
+      problems.push({ message: `Internal error while checking this config: ${e instanceof Error ? e.message : String(e)}`, severity: 'error', range: top, code: 'internal' });
+    }
+  }
+  return emptyResult(problems, raw, doc);
+}
+
+/** A path written in a config (relative to the config file's folder) as an absolute path. */
+export function resolveModelPath(configFsPath: string, p: string): string {
+  return path.resolve(path.dirname(configFsPath), p);
+}
