@@ -1,2 +1,64 @@
-// Placeholder: the profiler issue implements the separate process that owns onnxruntime-node.
-process.exit(0);
+/**
+ * The profiler process (dist/profilerWorker.js): owns onnxruntime-node, answers requests from
+ * core/profile/pool.ts over the IPC channel, one at a time (a session run blocks this process's event
+ * loop, which is exactly why it is not the language server's). A crash here costs one request; the
+ * pool replaces the process.
+ */
+import type { ProfileFailure, WorkerMessage, WorkerRequest } from '../core/profile/protocol';
+import { classifyFailure } from '../core/profile/failures';
+
+function send(m: WorkerMessage): void {
+  process.send?.(m);
+}
+
+if (!process.send) {
+  process.stderr.write('profilerWorker: must be started by the TTC Lens profiler pool (needs an IPC channel)\n');
+  process.exit(2);
+}
+
+// The runtime is loaded lazily so a broken native install becomes a classified 'runtime-load'
+// failure on the first request instead of a silent exit.
+type Runtime = { measure: typeof import('./measure'); eps: typeof import('./eps'); version: string };
+let runtime: Runtime | ProfileFailure | undefined;
+function loadRuntime(): Runtime | ProfileFailure {
+  if (!runtime) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const measure = require('./measure') as typeof import('./measure');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const eps = require('./eps') as typeof import('./eps');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const version = (require('./runtime') as typeof import('./runtime')).ortVersion;
+      runtime = { measure, eps, version };
+    } catch (e) {
+      const f = classifyFailure(e, 'load');
+      runtime = { ...f, kind: 'runtime-load', message: f.message.replace(/^[^:]*:/, 'ONNX Runtime failed to load:') };
+    }
+  }
+  return runtime;
+}
+
+let queue: Promise<void> = Promise.resolve();
+
+async function handle(req: WorkerRequest): Promise<void> {
+  const rt = loadRuntime();
+  if ('kind' in rt) return send({ id: req.id, type: 'error', failure: rt });
+  const progress = (message: string, fraction?: number) => send({ id: req.id, type: 'progress', message, ...(fraction !== undefined ? { fraction } : {}) });
+  try {
+    if (req.type === 'measure') send({ id: req.id, type: 'result', result: await rt.measure.measure(req.options, progress) });
+    else if (req.type === 'detectEps') send({ id: req.id, type: 'result', result: await rt.eps.detectEps(req.eps) });
+    else send({ id: (req as { id: number }).id, type: 'error', failure: { kind: 'crashed', message: `unknown request ${(req as { type: string }).type}` } });
+  } catch (e) {
+    const f = e instanceof rt.measure.MeasureError ? e.failure : classifyFailure(e, 'run');
+    send({ id: req.id, type: 'error', failure: f });
+  }
+}
+
+process.on('message', (m: WorkerRequest) => {
+  queue = queue.then(() => handle(m));
+});
+// The parent went away: nothing left to answer.
+process.on('disconnect', () => process.exit(0));
+
+const rt = loadRuntime();
+send({ type: 'ready', pid: process.pid, ortVersion: 'kind' in rt ? 'unavailable' : rt.version });

@@ -1,0 +1,194 @@
+/**
+ * Decoder timings for models with a KV cache (inputs `past_key_values.*` or `past.*`, outputs
+ * `present.*`): prefill T(P) with P new tokens and an empty cache, and decode-step τ(B, c) measured by
+ * really stepping — each step's `present.*` outputs are fed back as the next step's `past_*` inputs,
+ * so the cache grows as in generation. Shapes follow the Hugging Face / ORT GenAI layout: KV tensors
+ * [batch, kv_heads, past_len, head_dim], `input_ids` / `position_ids` [batch, new], `attention_mask`
+ * [batch, past_len + new].
+ */
+import { fitDecode, fitPrefill } from '../core/profile/fit';
+import { generateTensor, resolveShape, type InputTensor } from '../core/profile/inputs';
+import type { DecoderPlan, DecoderProfile, TensorInfo } from '../core/profile/protocol';
+import { summarize, type LatencyStats } from '../core/profile/stats';
+import { outputAsTensor, toTensor, type Feeds, type Session } from './runtime';
+import type { Progress, TimingRule } from './timing';
+import { timeRuns } from './timing';
+
+const PAST = /^past(_key_values?)?[._]/i;
+const PRESENT = /^present[._]/i;
+
+export function isDecoder(inputs: TensorInfo[], outputs: TensorInfo[]): boolean {
+  return inputs.some((i) => PAST.test(i.name)) && outputs.some((o) => PRESENT.test(o.name));
+}
+
+/** present.3.key ↔ past_key_values.3.key (same suffix after the prefix). */
+export function pairKv(inputs: TensorInfo[], outputs: TensorInfo[]): Map<string, string> {
+  const suffix = (n: string, re: RegExp) => n.replace(re, '');
+  const pairs = new Map<string, string>();
+  for (const o of outputs.filter((x) => PRESENT.test(x.name))) {
+    const i = inputs.find((x) => PAST.test(x.name) && suffix(x.name, PAST) === suffix(o.name, PRESENT));
+    if (i) pairs.set(o.name, i.name);
+  }
+  return pairs;
+}
+
+interface Layout {
+  past: TensorInfo[];
+  ids?: TensorInfo;
+  mask?: TensorInfo;
+  pos?: TensorInfo;
+  others: TensorInfo[];
+}
+
+function layoutOf(inputs: TensorInfo[]): Layout {
+  const past = inputs.filter((i) => PAST.test(i.name));
+  const rest = inputs.filter((i) => !PAST.test(i.name));
+  const ids = rest.find((i) => /input_ids|^ids$|tokens/i.test(i.name));
+  const mask = rest.find((i) => /attention_mask|mask/i.test(i.name));
+  const pos = rest.find((i) => /position/i.test(i.name));
+  return { past, ids, mask, pos, others: rest.filter((i) => i !== ids && i !== mask && i !== pos) };
+}
+
+/** Index of the past-length dim in a KV input: the symbolic dim named like a length, else dim -2. */
+function pastDimIndex(t: TensorInfo): number {
+  const i = t.shape.findIndex((d, k) => k > 0 && typeof d === 'string' && /past|seq|len|total|cache/i.test(d));
+  return i >= 0 ? i : Math.max(1, t.shape.length - 2);
+}
+
+/**
+ * Inputs for the headline measurement of a decoder: one decode step (1 new token, batch 1) after a
+ * 128-token cache, unless the caller bound the dims by their symbolic names.
+ */
+export function decoderStepInputs(inputs: TensorInfo[], bind: Record<string, number>, assumptions: Set<string>): InputTensor[] {
+  const l = layoutOf(inputs);
+  const named = (t: TensorInfo | undefined, i: number) => (t && typeof t.shape[i] === 'string' ? (t.shape[i] as string) : undefined);
+  const pick = (name: string | undefined, dflt: number, what: string) => {
+    if (name && bind[name] !== undefined) return bind[name];
+    assumptions.add(`${name ?? what} = ${dflt} (decoder ${what}; bind it to measure another point)`);
+    return dflt;
+  };
+  const ref = l.ids ?? l.past[0];
+  const batch = pick(named(ref, 0), 1, 'batch');
+  const fresh = pick(l.ids ? named(l.ids, l.ids.shape.length - 1) : undefined, 1, 'new tokens per step');
+  const past = pick(l.past[0] ? named(l.past[0], pastDimIndex(l.past[0])) : undefined, 128, 'cached tokens');
+  return tensorsFor(l, batch, past, fresh, bind, assumptions);
+}
+
+function feedsFor(l: Layout, batch: number, past: number, fresh: number, bind: Record<string, number>, assumptions: Set<string>): Feeds {
+  const f: Feeds = {};
+  for (const t of tensorsFor(l, batch, past, fresh, bind, assumptions)) f[t.name] = toTensor(t);
+  return f;
+}
+
+function tensorsFor(l: Layout, batch: number, past: number, fresh: number, bind: Record<string, number>, assumptions: Set<string>): InputTensor[] {
+  const f: InputTensor[] = [];
+  const dimsFor = (t: TensorInfo, seqLen: number): number[] => {
+    const d = resolveShape(t, bind, new Set(), undefined);
+    if (d.length > 0) d[0] = batch;
+    if (d.length > 1) d[d.length - 1] = seqLen;
+    return d;
+  };
+  const put = (t: InputTensor) => f.push(t);
+  if (l.ids) put(generateTensor(l.ids.name, l.ids.dtype, dimsFor(l.ids, fresh)));
+  if (l.mask) put(generateTensor(l.mask.name, l.mask.dtype, dimsFor(l.mask, past + fresh)));
+  if (l.pos) put(generateTensor(l.pos.name, l.pos.dtype, dimsFor(l.pos, fresh), past));
+  for (const t of l.past) {
+    // Batch and past length are set just below; only the fixed dims (heads, head size) matter here.
+    const d = resolveShape(t, bind, new Set(), undefined);
+    d[0] = batch;
+    d[pastDimIndex(t)] = past;
+    put(generateTensor(t.name, t.dtype, d));
+  }
+  for (const t of l.others) {
+    const d = resolveShape(t, bind, assumptions, undefined);
+    put(generateTensor(t.name, t.dtype, d));
+  }
+  return f;
+}
+
+export async function profileDecoder(
+  session: Session,
+  inputs: TensorInfo[],
+  outputs: TensorInfo[],
+  bind: Record<string, number>,
+  plan: DecoderPlan,
+  rule: TimingRule,
+  progress: Progress,
+  assumptions: Set<string>,
+): Promise<DecoderProfile> {
+  const l = layoutOf(inputs);
+  const pairs = pairKv(inputs, outputs);
+  const notes: string[] = [];
+  const prompts = plan.prompts ?? [16, 64, 128];
+  const batches = plan.batches ?? [1, 2, 4];
+  const contexts = plan.contexts ?? [16, 64, 128];
+  const steps = Math.max(2, plan.steps ?? 8);
+  const points = prompts.length + batches.length * contexts.length;
+  const perPoint: TimingRule = { ...rule, maxTimeMs: Math.max(30, rule.maxTimeMs / Math.max(1, points / 2)), warmupRuns: 1, minRuns: Math.min(rule.minRuns, 6) };
+  const profile: DecoderProfile = {
+    layout: { pastInputs: l.past.map((p) => p.name), presentOutputs: [...pairs.keys()], idsInput: l.ids?.name, maskInput: l.mask?.name, positionInput: l.pos?.name },
+    prefill: [],
+    decode: [],
+    notes,
+  };
+  if (pairs.size !== l.past.length) notes.push(`only ${pairs.size} of ${l.past.length} past inputs have a matching present output; stepping feeds generated data to the rest`);
+
+  // Prefill: empty cache (past length 0), P new tokens, batch 1.
+  let emptyPastOk = true;
+  for (const p of prompts) {
+    progress(`decoder prefill P=${p}`);
+    let feeds = feedsFor(l, 1, 0, p, bind, assumptions);
+    try {
+      if (emptyPastOk) await session.run(feeds);
+    } catch {
+      emptyPastOk = false;
+      notes.push('the model rejects an empty KV cache; prefill measured with a 1-token past');
+    }
+    if (!emptyPastOk) feeds = feedsFor(l, 1, 1, p, bind, assumptions);
+    const stats = await timeRuns(() => session.run(feeds), perPoint);
+    profile.prefill.push({ prompt: p, stats });
+  }
+
+  // Decode: start so that the timed steps are centred on context c; step with the KV cache.
+  for (const b of batches) {
+    for (const c of contexts) {
+      progress(`decoder step B=${b} c=${c}`);
+      const start = Math.max(0, c - 1 - Math.floor(steps / 2));
+      const initial = feedsFor(l, b, start, 1, bind, assumptions);
+      const samples: number[] = [];
+      const t0 = performance.now();
+      let rounds = 0;
+      do {
+        let feeds: Feeds = { ...initial };
+        let past = start;
+        for (let s = 0; s <= steps; s++) {
+          const t = process.hrtime.bigint();
+          const out = await session.run(feeds);
+          const ms = Number(process.hrtime.bigint() - t) / 1e6;
+          if (s > 0) samples.push(ms); // the first step of each round warms caches for this shape
+          past++;
+          const next: Feeds = { ...feeds };
+          for (const [present, pastName] of pairs) next[pastName] = outputAsTensor(out[present]);
+          if (l.mask) next[l.mask.name] = toTensor(generateTensor(l.mask.name, l.mask.dtype, [b, past + 1]));
+          if (l.pos) next[l.pos.name] = toTensor(generateTensor(l.pos.name, l.pos.dtype, [b, 1], past));
+          feeds = next;
+        }
+        rounds++;
+      } while (performance.now() - t0 < perPoint.maxTimeMs && !(samples.length >= 12 && ciOk(samples, rule.targetCi)));
+      const stats: LatencyStats = summarize(samples, rounds, samples.length >= 12 && ciOk(samples, rule.targetCi) ? 'ci' : 'time');
+      profile.decode.push({ batch: b, context: c, stats });
+    }
+  }
+
+  try {
+    if (profile.prefill.length >= 3) profile.prefillFit = fitPrefill(profile.prefill.map((p) => ({ prompt: p.prompt, ms: p.stats.p50 })));
+    if (profile.decode.length >= 3) profile.decodeFit = fitDecode(profile.decode.map((d) => ({ batch: d.batch, context: d.context, ms: d.stats.p50 })));
+  } catch (e) {
+    notes.push(`fit failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return profile;
+}
+
+function ciOk(samples: number[], target: number): boolean {
+  return summarize(samples, 0, 'ci').ciRelHalfWidth! <= target;
+}
