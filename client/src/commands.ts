@@ -1,0 +1,129 @@
+/**
+ * The command table (rust-analyzer's `CommandFactory` pattern): command id → factory building the
+ * handler for the current server state. Commands that need the server get a clear "not running"
+ * message while it is stopped (see Ctx.registerCommands).
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  ListModelsRequest,
+  ModelSummaryRequest,
+  ProfileModelsRequest,
+  type ListModelsResult,
+  type ModelSummaryParams,
+  type ModelSummaryResult,
+  type ProfileModelsParams,
+  type ProfileModelsResult,
+} from '../../server/src/protocol';
+import type { CommandFactory, Ctx } from './ctx';
+import { modelPickItems, onnxPathAt, summaryDocName } from './modelPick';
+
+/** Scheme of the read-only virtual documents holding model summaries (shown in a Markdown preview). */
+export const SUMMARY_SCHEME = 'ttc-lens-summary';
+
+/** Content of the virtual summary documents, keyed by URI. */
+export class SummaryDocuments implements vscode.TextDocumentContentProvider {
+  private readonly docs = new Map<string, string>();
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.emitter.event;
+  set(uri: vscode.Uri, markdown: string): void {
+    this.docs.set(uri.toString(), markdown);
+    this.emitter.fire(uri);
+  }
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.docs.get(uri.toString()) ?? '_This summary is no longer available; run "TTC Lens: Show Model Summary" again._';
+  }
+}
+
+function always(f: (ctx: Ctx) => (...args: unknown[]) => unknown): CommandFactory {
+  return { enabled: f, disabled: f };
+}
+
+/** Build the command table. `summaries` backs the Markdown preview of model summaries. */
+export function createCommands(summaries: SummaryDocuments): Record<string, CommandFactory> {
+  return {
+    'ttcLens.restartServer': always((ctx) => async () => {
+      await ctx.restart();
+    }),
+    'ttcLens.showOutput': always((ctx) => () => ctx.output.show(true)),
+    'ttcLens.showModelSummary': {
+      enabled: (ctx) => async (arg?: unknown) => showModelSummary(ctx, summaries, arg),
+    },
+    'ttcLens.profileModels': {
+      enabled: (ctx) => async (arg?: unknown) => profileModels(ctx, arg),
+    },
+  };
+}
+
+interface Target {
+  path: string;
+  configUri?: string;
+}
+
+/** Which model to summarise: the explorer/argument URI, the `.onnx` under the cursor, or a pick. */
+async function chooseModel(ctx: Ctx, arg: unknown): Promise<Target | undefined> {
+  if (arg instanceof vscode.Uri) return { path: arg.fsPath };
+  if (typeof arg === 'string' && arg) return { path: arg };
+  if (arg && typeof arg === 'object' && typeof (arg as Target).path === 'string') return arg as Target;
+  const editor = vscode.window.activeTextEditor;
+  if (editor && editor.document.languageId === 'ttc') {
+    const pos = editor.selection.active;
+    const p = onnxPathAt(editor.document.lineAt(pos.line).text, pos.character);
+    if (p) return { path: p, configUri: editor.document.uri.toString() };
+  }
+  const client = ctx.client;
+  let models: ListModelsResult['models'] = [];
+  try {
+    models = client ? (await client.sendRequest<ListModelsResult>(ListModelsRequest)).models ?? [] : [];
+  } catch (err) {
+    ctx.output.warn(`Listing models: ${String(err)}`);
+  }
+  const browse = { label: '$(folder-opened) Browse for an .onnx file…', description: '', detail: '', model: undefined };
+  const items = [...modelPickItems(models, (u) => vscode.workspace.asRelativePath(vscode.Uri.parse(u))), browse];
+  const picked = await vscode.window.showQuickPick(items, { title: 'TTC Lens: Show Model Summary', placeHolder: 'Pick a model referenced by a config' });
+  if (!picked) return undefined;
+  if (picked.model) return { path: picked.model.path, configUri: picked.model.configUri };
+  const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX models': ['onnx'] }, openLabel: 'Summarise' });
+  return files?.[0] ? { path: files[0].fsPath } : undefined;
+}
+
+async function showModelSummary(ctx: Ctx, summaries: SummaryDocuments, arg: unknown): Promise<void> {
+  const client = ctx.client;
+  if (!client) return;
+  const target = await chooseModel(ctx, arg);
+  if (!target) return;
+  const params: ModelSummaryParams = { path: target.path, configUri: target.configUri };
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: `TTC Lens: reading ${path.basename(target.path)}` },
+    () => client.sendRequest<ModelSummaryResult>(ModelSummaryRequest, params),
+  );
+  if (result?.error && !result.markdown) {
+    void vscode.window.showErrorMessage(`TTC Lens: ${result.error}`);
+    return;
+  }
+  const uri = vscode.Uri.from({ scheme: SUMMARY_SCHEME, path: `/${summaryDocName(target.path)}` });
+  summaries.set(uri, result?.markdown ?? '');
+  await vscode.commands.executeCommand('markdown.showPreview', uri);
+}
+
+async function profileModels(ctx: Ctx, arg: unknown): Promise<ProfileModelsResult | undefined> {
+  const client = ctx.client;
+  if (!client) return undefined;
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('TTC Lens runs models only in a trusted workspace.');
+    return undefined;
+  }
+  const params: ProfileModelsParams = {};
+  if (arg instanceof vscode.Uri) params.uris = [arg.toString()];
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'TTC Lens: profiling models', cancellable: false },
+    () => client.sendRequest<ProfileModelsResult>(ProfileModelsRequest, params),
+  );
+  const rows = result?.profiled ?? [];
+  for (const r of rows) ctx.output.info(`${r.ok ? 'profiled' : 'FAILED'} ${r.model} (${r.path})${r.cached ? ' [cached]' : ''}: ${r.message}`);
+  const failed = rows.filter((r) => !r.ok).length;
+  const msg = rows.length === 0 ? 'TTC Lens: no models to profile in the open configs.' : `TTC Lens: profiled ${rows.length - failed} of ${rows.length} model(s)${failed ? `, ${failed} failed` : ''}.`;
+  if (failed) void vscode.window.showWarningMessage(msg, 'Show Output').then((a) => a && ctx.output.show(true));
+  else void vscode.window.showInformationMessage(msg);
+  return result;
+}
