@@ -1,5 +1,158 @@
-// Placeholder: the foundation issue implements `ttc-lens check`.
-export async function run(_args: string[]): Promise<number> {
-  process.stderr.write('ttc-lens check: not implemented yet\n');
-  return 2;
+/**
+ * `ttc-lens check <files or folders…> [--format text|json|sarif]`: the language service's diagnostics
+ * for each config. Folders are searched recursively for *.ttc.yaml / *.ttc.yml (skipping node_modules
+ * and .git). Exit 1 when any error was found, 0 otherwise, 2 on usage errors.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Problem } from '../core/config/parse';
+import { PROBLEM_CODES } from '../core/config/codes';
+import { getLanguageService } from '../service/languageService';
+
+const USAGE = `Usage: ttc-lens check <files or folders…> [--format text|json|sarif]
+
+Validates TTC configs. Folders are searched recursively for *.ttc.yaml and *.ttc.yml.
+Output: text (file:line:col severity message [code]), json (an array) or sarif (SARIF 2.1.0).
+Exit status: 1 if any error was found, 0 otherwise, 2 on usage errors.`;
+
+type Format = 'text' | 'json' | 'sarif';
+const CONFIG_FILE = /\.ttc\.ya?ml$/i;
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+
+export interface Finding {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: Problem['severity'];
+  code: string;
+  message: string;
+}
+
+function findConfigs(dir: string, out: string[], depth = 0): void {
+  if (depth > 50) return;
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!SKIP_DIRS.has(e.name)) findConfigs(p, out, depth + 1);
+    } else if (e.isFile() && CONFIG_FILE.test(e.name)) {
+      out.push(p);
+    }
+  }
+}
+
+/** Check one file; unreadable files come back as a finding, never an exception. */
+export function checkFile(file: string): Finding[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    return [{ file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'unreadable', message: `Cannot read file: ${(e as Error).message}` }];
+  }
+  const abs = path.resolve(file);
+  const doc = TextDocument.create(pathToFileURL(abs).href, 'ttc', 1, text);
+  const service = getLanguageService({ fileExists: (p) => fs.existsSync(p) });
+  return service.validate(doc, { fsPath: abs }).map((p) => {
+    const s = doc.positionAt(p.range.start);
+    const e = doc.positionAt(p.range.end);
+    return { file, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, severity: p.severity, code: p.code, message: p.message };
+  });
+}
+
+function sarif(findings: Finding[]): unknown {
+  const codes = [...new Set(findings.map((f) => f.code))].sort();
+  const level = { error: 'error', warning: 'warning', info: 'note' } as const;
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'ttc-lens',
+            version: '0.1.0',
+            informationUri: 'https://github.com/ttc-lens/ttc-lens/blob/main/docs/config.md',
+            rules: codes.map((id) => ({ id, shortDescription: { text: PROBLEM_CODES[id] ?? id }, helpUri: `https://github.com/ttc-lens/ttc-lens/blob/main/docs/config.md#${id}` })),
+          },
+        },
+        results: findings.map((f) => ({
+          ruleId: f.code,
+          ruleIndex: codes.indexOf(f.code),
+          level: level[f.severity],
+          message: { text: f.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: f.file.split(path.sep).join('/') },
+                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+              },
+            },
+          ],
+        })),
+      },
+    ],
+  };
+}
+
+export async function run(args: string[]): Promise<number> {
+  let format: Format = 'text';
+  const inputs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '-h' || a === '--help') {
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    }
+    if (a === '--format' || a.startsWith('--format=')) {
+      const v = a === '--format' ? args[++i] : a.slice('--format='.length);
+      if (v !== 'text' && v !== 'json' && v !== 'sarif') {
+        process.stderr.write(`ttc-lens check: --format must be text, json or sarif${v ? ` (got '${v}')` : ''}\n\n${USAGE}\n`);
+        return 2;
+      }
+      format = v;
+    } else if (a.startsWith('-') && a !== '-') {
+      process.stderr.write(`ttc-lens check: unknown option '${a}'\n\n${USAGE}\n`);
+      return 2;
+    } else {
+      inputs.push(a);
+    }
+  }
+  if (inputs.length === 0) {
+    process.stderr.write(`ttc-lens check: no files or folders given\n\n${USAGE}\n`);
+    return 2;
+  }
+  const files: string[] = [];
+  for (const input of inputs) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(input);
+    } catch {
+      process.stderr.write(`ttc-lens check: no such file or folder: ${input}\n`);
+      return 2;
+    }
+    if (st.isDirectory()) findConfigs(input, files);
+    else files.push(input);
+  }
+  if (files.length === 0) {
+    process.stderr.write(`ttc-lens check: no *.ttc.yaml or *.ttc.yml files found in ${inputs.join(', ')}\n`);
+    return 2;
+  }
+  const findings = [...new Set(files)].flatMap(checkFile);
+  if (format === 'json') process.stdout.write(JSON.stringify(findings, null, 2) + '\n');
+  else if (format === 'sarif') process.stdout.write(JSON.stringify(sarif(findings), null, 2) + '\n');
+  else {
+    for (const f of findings) process.stdout.write(`${f.file}:${f.line}:${f.column} ${f.severity} ${f.message} [${f.code}]\n`);
+    const n = (s: Problem['severity']) => findings.filter((f) => f.severity === s).length;
+    process.stderr.write(`${files.length} config${files.length === 1 ? '' : 's'} checked: ${n('error')} error(s), ${n('warning')} warning(s), ${n('info')} info\n`);
+  }
+  return findings.some((f) => f.severity === 'error') ? 1 : 0;
 }

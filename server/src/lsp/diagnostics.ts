@@ -1,6 +1,79 @@
-import type { Feature } from './context';
+/**
+ * Diagnostics: validate TTC documents on open (at once) and on change (debounced), merge the extra
+ * diagnostic sources (profiler…), publish one list per document. Revalidates on `ctx.revalidateAll()`
+ * and when watched files change (a model file appearing or disappearing).
+ */
+import type { Diagnostic } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Feature, ServerContext } from './context';
+import { collectExtraDiagnostics } from './diagnosticSources';
+import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
 
-// Placeholder: filled in by the issue that owns this feature.
-export const feature: Feature = {
-  register() {},
-};
+/** Pause after the last keystroke before validating. */
+export const DEBOUNCE_MS = 200;
+
+function register(ctx: ServerContext): void {
+  const service = languageServiceFor(ctx);
+  const timers = new Map<string, NodeJS.Timeout>();
+  const seen = new Set<string>();
+
+  const validate = async (doc: TextDocument): Promise<void> => {
+    const { uri, version } = doc;
+    let diagnostics: Diagnostic[];
+    try {
+      const settings = await ctx.getSettings(uri);
+      if (!settings.validate) {
+        diagnostics = [];
+      } else {
+        const own = service.diagnostics(doc, { fsPath: fsPathOf(uri), defaultDims: settings.defaultDims });
+        diagnostics = [...own, ...(await collectExtraDiagnostics(doc))];
+      }
+    } catch (e) {
+      ctx.connection.console.error(`ttc-lens: validating ${uri} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      return;
+    }
+    // A newer version (or a close) arrived meanwhile: its own validation publishes.
+    const current = ctx.documents.get(uri);
+    if (!current || current.version !== version) return;
+    await ctx.connection.sendDiagnostics({ uri, version, diagnostics });
+  };
+
+  const schedule = (doc: TextDocument, immediate: boolean) => {
+    if (!isTtcDocument(doc)) return;
+    clearTimeout(timers.get(doc.uri));
+    if (immediate) {
+      timers.delete(doc.uri);
+      void validate(doc);
+      return;
+    }
+    timers.set(
+      doc.uri,
+      setTimeout(() => {
+        timers.delete(doc.uri);
+        const d = ctx.documents.get(doc.uri);
+        if (d) void validate(d);
+      }, DEBOUNCE_MS),
+    );
+  };
+
+  ctx.documents.onDidChangeContent((e) => {
+    const first = !seen.has(e.document.uri);
+    seen.add(e.document.uri);
+    schedule(e.document, first);
+  });
+  ctx.documents.onDidClose((e) => {
+    clearTimeout(timers.get(e.document.uri));
+    timers.delete(e.document.uri);
+    seen.delete(e.document.uri);
+    service.close(e.document.uri);
+    if (isTtcDocument(e.document)) void ctx.connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+  ctx.onRevalidate(() => {
+    for (const d of ctx.documents.all()) schedule(d, true);
+  });
+  // Model files appearing or disappearing change `file-not-found`; the client decides what it watches.
+  ctx.connection.onDidChangeWatchedFiles(() => ctx.revalidateAll());
+  ctx.onShutdown(() => timers.forEach((t) => clearTimeout(t)));
+}
+
+export const feature: Feature = { register };

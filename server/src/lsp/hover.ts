@@ -1,6 +1,21 @@
+/** Hover: key docs from the schema, enum/unit values, model files with describeModel sections (service/hover.ts). */
 import type { Feature } from './context';
+import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
 
-// Placeholder: filled in by the issue that owns this feature.
 export const feature: Feature = {
-  register() {},
+  capabilities: { hoverProvider: true },
+  register(ctx) {
+    const service = languageServiceFor(ctx);
+    ctx.connection.onHover(async (p) => {
+      const doc = ctx.documents.get(p.textDocument.uri);
+      if (!doc || !isTtcDocument(doc)) return null;
+      try {
+        const settings = await ctx.getSettings(doc.uri);
+        return await service.hover(doc, p.position, { fsPath: fsPathOf(doc.uri), defaultDims: settings.defaultDims });
+      } catch (e) {
+        ctx.connection.console.error(`ttc-lens: hover failed: ${e instanceof Error ? e.message : String(e)}`);
+        return null;
+      }
+    });
+  },
 };

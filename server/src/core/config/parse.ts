@@ -91,7 +91,7 @@ export function parseConfig(text: string): ParsedConfig {
     return emptyResult(problems, undefined, doc);
   }
   // Structure messages on a document YAML could not read would mostly repeat the syntax error.
-  if (doc.errors.length === 0) {
+  if (doc.errors.every((e) => e.code === 'DUPLICATE_KEY')) {
     try {
       problems.push(...checkStructure(raw, doc, top));
     } catch (e) {

@@ -1,0 +1,60 @@
+/**
+ * The TTC language service: text documents + settings in, LSP data out. Host-free (the
+ * vscode-json-languageservice pattern): file access and model descriptions come in as functions, so
+ * the language server, the CLI and the tests drive the same code.
+ */
+import type { CompletionItem, Diagnostic, DocumentSymbol, Hover, Position } from 'vscode-languageserver-types';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ParsedConfig, Problem } from '../core/config/parse';
+import { complete, type DirEntry } from './completion';
+import { toDiagnostic, validateDocument } from './diagnostics';
+import { ParseCache } from './document';
+import { hover } from './hover';
+import { symbols } from './symbols';
+
+export type { DirEntry } from './completion';
+
+export interface LanguageServiceHost {
+  /** Does a file exist? Without it, file checks are skipped. */
+  fileExists?(absPath: string): boolean;
+  /** List a folder (path completion). */
+  listDir?(absPath: string): DirEntry[];
+  /** Markdown sections about a model file, shown in hovers. */
+  describeModel?(absPath: string, bind: Record<string, number>): Promise<string[]>;
+}
+
+/** Per-document facts the host knows: where the file is, default dim bindings from settings. */
+export interface DocumentOptions {
+  /** File-system path of the document (undefined for unsaved documents). */
+  fsPath?: string;
+  defaultDims?: Record<string, number>;
+}
+
+export interface LanguageService {
+  parse(doc: TextDocument): ParsedConfig;
+  /** Syntax, structure and semantic problems, sorted by position. */
+  validate(doc: TextDocument, opts?: DocumentOptions): Problem[];
+  /** `validate` as LSP diagnostics. */
+  diagnostics(doc: TextDocument, opts?: DocumentOptions): Diagnostic[];
+  complete(doc: TextDocument, pos: Position, opts?: DocumentOptions): CompletionItem[];
+  hover(doc: TextDocument, pos: Position, opts?: DocumentOptions): Promise<Hover | null>;
+  symbols(doc: TextDocument): DocumentSymbol[];
+  /** Forget a closed document. */
+  close(uri: string): void;
+}
+
+export function getLanguageService(host: LanguageServiceHost = {}): LanguageService {
+  const cache = new ParseCache();
+  const fileExists = host.fileExists?.bind(host);
+  const validate = (doc: TextDocument, opts: DocumentOptions = {}) => validateDocument(cache, doc, { fsPath: opts.fsPath, fileExists });
+  return {
+    parse: (doc) => cache.get(doc),
+    validate,
+    diagnostics: (doc, opts) => validate(doc, opts).map((p) => toDiagnostic(doc, p)),
+    complete: (doc, pos, opts = {}) => complete(doc, cache.get(doc), pos, { fsPath: opts.fsPath, listDir: host.listDir?.bind(host) }),
+    hover: (doc, pos, opts = {}) =>
+      hover(doc, cache.get(doc), pos, { fsPath: opts.fsPath, fileExists, describeModel: host.describeModel?.bind(host), defaultDims: opts.defaultDims }),
+    symbols: (doc) => symbols(doc, cache.get(doc)),
+    close: (uri) => cache.delete(uri),
+  };
+}

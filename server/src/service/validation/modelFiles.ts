@@ -1,0 +1,54 @@
+/**
+ * `model-source` and `file-not-found`: each model needs a `path` or a `config`, and the files it
+ * names must exist (relative to the config file; existence comes from the host).
+ */
+import { resolveModelPath, type Problem } from '../../core/config/parse';
+import type { Rule } from './rule';
+
+const KIND: Record<string, string> = { path: 'Model file', config: 'Model description', samples: 'Sample inputs' };
+
+export const rule: Rule = {
+  id: 'file-not-found',
+  validate(doc, parsed) {
+    const out: Problem[] = [];
+    const rawModels = (parsed.raw as { models?: Record<string, unknown> } | null)?.models;
+    for (const [name, m] of Object.entries(parsed.config.models)) {
+      const raw = rawModels?.[name];
+      if (!m.path && !m.config) {
+        // A wrong-typed path/config was reported by the schema already.
+        if (raw && typeof raw === 'object' && ('path' in raw || 'config' in raw)) continue;
+        const range = parsed.keyRangeOf(['models', name]);
+        if (range)
+          out.push({
+            message: `Model '${name}' needs a \`path\` (an ONNX file) or a \`config\` (a config.json / genai_config.json describing its shape).`,
+            severity: 'error',
+            range,
+            code: 'model-source',
+            data: { model: name },
+          });
+        continue;
+      }
+      if (m.path && !/\.onnx$/i.test(m.path)) {
+        const range = parsed.rangeOf(['models', name, 'path']);
+        if (range) out.push({ message: `'${m.path}' does not end in .onnx; \`path\` expects an ONNX model (use \`config\` for a config.json).`, severity: 'warning', range, code: 'not-onnx', data: { model: name } });
+      }
+      if (!doc.fsPath || !doc.fileExists) continue;
+      for (const key of ['path', 'config', 'samples'] as const) {
+        const p = m[key];
+        if (!p) continue;
+        const abs = resolveModelPath(doc.fsPath, p);
+        if (doc.fileExists(abs)) continue;
+        const range = parsed.rangeOf(['models', name, key]);
+        if (!range) continue;
+        out.push({
+          message: `${KIND[key]} not found: '${p}' (looked for ${abs}). Paths are relative to this config file.`,
+          severity: 'error',
+          range,
+          code: 'file-not-found',
+          data: { model: name, key, path: p, absPath: abs },
+        });
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,24 @@
+import type { ParsedConfig, Problem } from '../../core/config/parse';
+
+/** What a rule may know about the document beyond its text. The service does no I/O of its own. */
+export interface RuleDoc {
+  text: string;
+  /** The config file's path on disk (model paths are relative to its folder); absent for unsaved files. */
+  fsPath?: string;
+  /** Host function: does a file exist? Absent → file checks are skipped. */
+  fileExists?: (absPath: string) => boolean;
+}
+
+/** One semantic rule (the yaml-language-server `AdditionalValidator` pattern). */
+export interface Rule {
+  /** Matches the `code` of the problems it reports (docs/config.md lists them). */
+  id: string;
+  validate(doc: RuleDoc, parsed: ParsedConfig): Problem[];
+}
+
+/** Raw strategy mapping (keys as written, including ones the typed config drops). */
+export function rawStrategy(parsed: ParsedConfig): Record<string, unknown> | undefined {
+  const r = parsed.raw as Record<string, unknown> | null | undefined;
+  const s = r && typeof r === 'object' ? r.strategy : undefined;
+  return s && typeof s === 'object' && !Array.isArray(s) ? (s as Record<string, unknown>) : undefined;
+}
