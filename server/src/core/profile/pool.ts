@@ -239,8 +239,10 @@ export class ProfilerPool {
       if (j.killedFor === 'timeout') f = failure('timeout', `no answer within ${j.ctl.timeoutMs} ms; the profiler process was stopped and will be replaced`);
       else if (j.killedFor === 'cancelled') f = failure('cancelled', 'the profiler process was stopped');
       else {
-        const how = signal ? `killed by ${signal}${signal === 'SIGKILL' ? ' (possibly the system running out of memory)' : ''}` : `exited with code ${code}`;
+        const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
         f = classifyFailure(new Error(`profiler process ${how}`), 'process', p.stderrTail);
+        // The kernel's OOM killer sends SIGKILL without a word on stderr.
+        if (signal === 'SIGKILL' && f.kind === 'crashed') f.message += ' (if nothing else stopped it, the system may have run low on memory)';
         this.opts.log?.(`profiler process ${p.child.pid} ${how}; stderr: ${p.stderrTail.trim().slice(-1000)}`);
       }
       this.finish(j, { ok: false, failure: f });
