@@ -5,6 +5,7 @@
  * SIGKILL) fails only its current request; a fresh process is started for the next request.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { classifyFailure, failure } from './failures';
 import type { Outcome, ProfileFailure, WorkerMessage, WorkerRequest } from './protocol';
@@ -88,6 +89,24 @@ class Proc {
   }
 }
 
+/**
+ * The worker next to the running bundle (dist/profilerWorker.js); when running from source (tests,
+ * `tsx server/src/cli.ts`) the TypeScript worker through tsx.
+ */
+export function defaultWorker(): { workerPath: string; execArgv: string[] } {
+  const bundled = path.join(__dirname, 'profilerWorker.js');
+  if (existsSync(bundled)) return { workerPath: bundled, execArgv: [] };
+  const source = path.join(__dirname, '..', '..', 'profiler', 'worker.ts');
+  if (existsSync(source)) {
+    try {
+      return { workerPath: source, execArgv: ['--require', require.resolve('tsx/cjs')] };
+    } catch {
+      // tsx not installed: fall through to the bundled path, which reports a clear start failure.
+    }
+  }
+  return { workerPath: bundled, execArgv: [] };
+}
+
 export class ProfilerPool {
   private readonly opts: Required<Omit<PoolOptions, 'log'>> & Pick<PoolOptions, 'log'>;
   private procs: Proc[] = [];
@@ -100,8 +119,8 @@ export class ProfilerPool {
   constructor(options: PoolOptions = {}) {
     this.opts = {
       size: Math.max(1, options.size ?? 1),
-      workerPath: options.workerPath ?? path.join(__dirname, 'profilerWorker.js'),
-      execArgv: options.execArgv ?? [],
+      workerPath: options.workerPath ?? defaultWorker().workerPath,
+      execArgv: options.execArgv ?? (options.workerPath ? [] : defaultWorker().execArgv),
       startTimeoutMs: options.startTimeoutMs ?? 30_000,
       log: options.log,
     };

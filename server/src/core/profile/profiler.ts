@@ -73,7 +73,17 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
     return { key: cacheKey(parts), parts };
   }
 
-  return {
+  let epMemo: Promise<Outcome<EpReport>> | undefined;
+  function epReport(ctl: RequestControl = {}): Promise<Outcome<EpReport>> {
+    if (!trusted()) return Promise.resolve({ ok: false, failure: failure('untrusted', 'execution providers are probed by running a tiny model') });
+    epMemo ??= pool.request<EpReport>({ type: 'detectEps' }, { timeoutMs: 60_000, signal: ctl.signal }).then((r) => {
+      if (!r.ok) epMemo = undefined; // a failed probe is retried next time
+      return r;
+    });
+    return epMemo;
+  }
+
+  const profiler: Profiler = {
     cache,
     pool,
     async cached(o) {
@@ -87,6 +97,16 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
         if (hit) return { ok: true, value: hit, cached: true };
       }
       if (!trusted()) return { ok: false, failure: failure('untrusted', 'trust the workspace to measure models (static analysis still works)') };
+      // An EP that is listed but not usable here: measure on CPU and say why (cached under 'cpu').
+      let fallback: string | undefined;
+      if (o.ep && o.ep !== 'cpu') {
+        const eps = await epReport(ctl);
+        const st = eps.ok ? eps.value.eps.find((e) => e.name === o.ep) : undefined;
+        if (!st?.usable) {
+          fallback = `${o.ep} is not usable on this machine (${st?.reason ?? (eps.ok ? 'not offered by onnxruntime-node here' : eps.failure.message)}); measured on CPU instead`;
+          return profiler.measure({ ...o, ep: 'cpu' }, ctl).then((r) => (r.ok ? { ...r, value: { ...r.value, warnings: [fallback!, ...r.value.warnings] } } : r));
+        }
+      }
       const threads = k?.parts.threads;
       const out = await pool.request<MeasuredProfile>({ type: 'measure', options: { ...o, ...(threads ? { threads } : {}) } }, { timeoutMs: ctl.timeoutMs ?? measureTimeoutMs(o), signal: ctl.signal, onProgress: ctl.onProgress });
       if (out.ok && k) {
@@ -96,13 +116,11 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
       }
       return out;
     },
-    detectEps(ctl = {}) {
-      if (!trusted()) return Promise.resolve({ ok: false, failure: failure('untrusted', 'execution providers are probed by running a tiny model') });
-      return pool.request<EpReport>({ type: 'detectEps' }, { timeoutMs: 60_000, ...ctl });
-    },
+    detectEps: (ctl) => epReport(ctl),
     invalidate(modelPath) {
       hasher.forget(path.resolve(modelPath));
     },
     dispose: () => pool.dispose(),
   };
+  return profiler;
 }
