@@ -8,7 +8,7 @@ import { parseDocument, type Document } from 'yaml';
 import { normalize } from './normalize';
 import { checkStructure } from './structure';
 import type { TtcConfig } from './types';
-import { keyRange, valueRange, type OffsetRange, type Path } from './yamlAst';
+import { duplicateKeys, keyRange, nodeRange, valueRange, type OffsetRange, type Path } from './yamlAst';
 
 export type { OffsetRange, Path } from './yamlAst';
 
@@ -65,7 +65,7 @@ export function parseConfig(text: string): ParsedConfig {
   }
   let doc: Document;
   try {
-    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, keepSourceTokens: false, logLevel: 'error' });
   } catch (e) {
     return emptyResult([{ message: `Could not read this file as YAML: ${e instanceof Error ? e.message : String(e)}`, severity: 'error', range: top, code: 'yaml-syntax' }]);
   }
@@ -78,10 +78,19 @@ export function parseConfig(text: string): ParsedConfig {
     for (const err of list) {
       if (problems.length >= MAX_SYNTAX_PROBLEMS) break;
       const start = clamp(err.pos?.[0] ?? 0);
-      const end = Math.max(start, clamp(err.pos?.[1] ?? start));
+      let end = Math.max(start, clamp(err.pos?.[1] ?? start));
+      // yaml often marks one character; cover the token (e.g. the whole duplicate key) so it can be seen.
+      if (end - start <= 1) {
+        const m = /^[^\s:,[\]{}]{1,80}/.exec(text.slice(start, start + 80));
+        if (m) end = start + m[0].length;
+      }
       const message = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      problems.push({ message: `YAML: ${message}`, severity, range: { start, end }, code: err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax', data: { yamlCode: err.code } });
+      problems.push({ message: `YAML: ${message}`, severity, range: { start, end }, code: 'yaml-syntax', data: { yamlCode: err.code } });
     }
+  }
+  for (const key of duplicateKeys(doc).slice(0, MAX_SYNTAX_PROBLEMS)) {
+    const range = nodeRange(key) ?? top;
+    problems.push({ message: `YAML: the key '${text.slice(range.start, range.end)}' appears twice in this mapping; the last one wins.`, severity: 'error', range, code: 'duplicate-key' });
   }
   let raw: unknown;
   try {
@@ -91,9 +100,9 @@ export function parseConfig(text: string): ParsedConfig {
     return emptyResult(problems, undefined, doc);
   }
   // Structure messages on a document YAML could not read would mostly repeat the syntax error.
-  if (doc.errors.every((e) => e.code === 'DUPLICATE_KEY')) {
+  if (doc.errors.length === 0) {
     try {
-      problems.push(...checkStructure(raw, doc, top));
+      problems.push(...checkStructure(raw, doc, top).sort((a, b) => a.range.start - b.range.start));
     } catch (e) {
       problems.push({ message: `Internal error while checking this config: ${e instanceof Error ? e.message : String(e)}`, severity: 'error', range: top, code: 'internal' });
     }

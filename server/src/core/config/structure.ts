@@ -5,7 +5,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Document } from 'yaml';
 import { SCHEMA, boundsWords, keysAt, schemaAt, typeWords } from './schema';
-import { didYouMean, listOf } from './suggest';
+import { closestOf, didYouMean, listOf } from './suggest';
 import { UNIT_EXAMPLES } from './units';
 import { keyRange, valueRange, type OffsetRange, type Path } from './yamlAst';
 import type { Problem } from './parse';
@@ -96,7 +96,7 @@ function describe(e: ErrorObject, path: Path, raw: unknown, doc: Document, fallb
         severity: 'error',
         range,
         code: 'unknown-key',
-        data: { path: [...path, key], suggestion: hint ? hint.slice(15, -3) : undefined },
+        data: { path: [...path, key], suggestion: closestOf(hint) },
       };
     }
     case 'required': {
@@ -132,7 +132,7 @@ function describe(e: ErrorObject, path: Path, raw: unknown, doc: Document, fallb
         severity: 'error',
         range: vRange,
         code: isApproach ? 'unknown-approach' : 'invalid-value',
-        data: { path, suggestion: hint ? hint.slice(15, -3) : undefined, valid },
+        data: { path, suggestion: closestOf(hint), valid },
       };
     }
     case 'minimum':

@@ -45,3 +45,8 @@ export function listOf(items: readonly string[], max = 12): string {
   if (q.length <= 1) return q.join('');
   return `${q.slice(0, -1).join(', ')} or ${q[q.length - 1]}`;
 }
+
+/** The suggestion inside a `didYouMean` text (for a problem's `data`), or undefined. */
+export function closestOf(hint: string): string | undefined {
+  return /^Did you mean '(.*)'\? $/.exec(hint)?.[1];
+}

@@ -24,6 +24,47 @@ export function nodeRange(n: unknown): OffsetRange | undefined {
   return { start: r[0], end: r[1] };
 }
 
+// Lookups by key are per-map indexes built on first use, so many lookups in a big map stay linear.
+const indexes = new WeakMap<object, Map<string, Pair>>();
+function pairIndex(map: { items: unknown[] }): Map<string, Pair> {
+  let idx = indexes.get(map);
+  if (!idx) {
+    idx = new Map();
+    // The last matching pair wins, as in the parsed value.
+    for (const p of map.items) {
+      if (!isPair(p)) continue;
+      const k = keyText(p);
+      if (k !== undefined) idx.set(k, p);
+    }
+    indexes.set(map, idx);
+  }
+  return idx;
+}
+
+/** Keys that appear more than once in one mapping: the later occurrences (yaml's own check is quadratic). */
+export function duplicateKeys(doc: Document): Node[] {
+  const out: Node[] = [];
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > 200) return;
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const p of node.items) {
+        if (!isPair(p)) continue;
+        const k = keyText(p);
+        if (k !== undefined) {
+          if (seen.has(k)) out.push(p.key as Node);
+          seen.add(k);
+        }
+        walk(p.value, depth + 1);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) walk(item, depth + 1);
+    }
+  };
+  walk(doc.contents, 0);
+  return out;
+}
+
 /** The key and value nodes at a path (`key` is absent for sequence items and the root). */
 export function nodesAt(doc: Document, path: Path): { key?: Node; value?: Node | null; pair?: Pair } | undefined {
   let node: unknown = doc.contents;
@@ -31,9 +72,7 @@ export function nodesAt(doc: Document, path: Path): { key?: Node; value?: Node |
   let pair: Pair | undefined;
   for (const seg of path) {
     if (isMap(node)) {
-      // The last matching pair wins, as in the parsed value.
-      let found: Pair | undefined;
-      for (const p of node.items) if (keyText(p) === String(seg)) found = p;
+      const found = pairIndex(node).get(String(seg));
       if (!found) return undefined;
       pair = found;
       key = found.key as Node;

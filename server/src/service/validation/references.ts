@@ -1,5 +1,5 @@
 /** `undefined-model`: strategy.model, verifier, stage models and ensemble members must name a model. */
-import { didYouMean, listOf } from '../../core/config/suggest';
+import { closestOf, didYouMean, listOf } from '../../core/config/suggest';
 import type { Problem } from '../../core/config/parse';
 import { rawStrategy, type Rule } from './rule';
 
@@ -28,7 +28,7 @@ export const rule: Rule = {
         severity: 'error',
         range,
         code: 'undefined-model',
-        data: { path: r.path, name: r.name, suggestion: hint ? hint.slice(15, -3) : undefined },
+        data: { path: r.path, name: r.name, suggestion: closestOf(hint) },
       });
     }
     return out;
