@@ -399,6 +399,11 @@ function decodeInline(w: Walker, t: TensorInfo): Uint8Array | undefined {
   const fieldNo = { float_data: 4, int32_data: 5, int64_data: 7, double_data: 10, uint64_data: 11 }[t.storage as string];
   if (!fieldNo) return undefined;
   const bits = dtypeBits(t.dtype);
+  // Each encoded element takes at least 1 byte (varint) and at most 8 decoded bytes: a tensor whose dims
+  // promise far more than its payload carries is malformed (and must not make us allocate its dims).
+  if (t.elements > (t.dataLength ?? 0)) {
+    w.fail(`tensor '${t.name}' declares ${t.elements} elements but its ${t.storage} has only ${t.dataLength ?? 0} bytes`, t.messageOffset);
+  }
   const out = new Uint8Array(Math.ceil((t.elements * bits) / 8));
   const dv = new DataView(out.buffer);
   let k = 0;
@@ -764,6 +769,20 @@ export function readTensorData(model: ModelInfo, t: TensorInfo, bytes?: Uint8Arr
     return out;
   } finally {
     src.close();
+  }
+}
+
+/** Decode a serialized TensorProto (e.g. a test's `output_0.pb`): its info and its data bytes. */
+export function readTensorProto(bytes: Uint8Array): { info: TensorInfo; data: Uint8Array } {
+  const src = new MemorySource(bytes);
+  const w = new Walker(src, 1 << 16, 32, Infinity);
+  try {
+    const info = parseTensor(w, 0, bytes.byteLength, 'TensorProto');
+    const data = info.storage === 'raw' ? Uint8Array.from(w.bytes(info.dataOffset!, info.dataLength!)) : decodeInline(w, info) ?? new Uint8Array(0);
+    return { info, data };
+  } catch (e) {
+    if (e instanceof OnnxReadError) throw e;
+    throw new OnnxReadError(`could not read TensorProto: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 

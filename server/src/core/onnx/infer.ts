@@ -1,0 +1,151 @@
+/**
+ * Shape propagation over a graph (and its subgraphs): types of every tensor from the graph inputs
+ * (with symbolic dims bound where the caller says so), initializers and Constant nodes, node by node
+ * in the graph's (topological) order, using the rules in shapes.ts.
+ */
+import type { AttributeInfo, Dim, GraphInfo, NodeInfo, TensorInfo, ValueInfo } from './reader';
+import { SHAPE_RULES, type OpContext, type TType } from './shapes';
+import { isNum, sym, type SymDim } from './expr';
+
+export interface NodeResult {
+  node: NodeInfo;
+  /** '' for the main graph, else e.g. `If_3/then_branch`. */
+  graph: string;
+  opset: number;
+  inputs: Array<TType | undefined>;
+  outputs: Array<TType | undefined>;
+  /** A shape rule exists for this op. */
+  hasRule: boolean;
+  /** Subgraph results of If/Loop/Scan attributes, by attribute name. */
+  subgraphs?: Array<{ attr: string; result: GraphResult }>;
+}
+
+export interface GraphResult {
+  graph: GraphInfo;
+  types: Map<string, TType>;
+  nodes: NodeResult[];
+}
+
+export interface InferOptions {
+  /** Symbolic dimension bindings applied to graph inputs. */
+  bind?: Record<string, number>;
+  /** Fall back to the model's value_info / declared output types when a rule gives no shape. Default true. */
+  useDeclared?: boolean;
+}
+
+/** A graph input's symbolic dims as expressions; unnamed unknown dims get a name `input[i]`. */
+export function inputDims(v: ValueInfo, bind: Record<string, number> = {}): SymDim[] | undefined {
+  return v.shape?.map((d: Dim, i) => {
+    const name = d === null ? `${v.name}[${i}]` : typeof d === 'string' ? d : undefined;
+    if (name === undefined) return d as number;
+    return name in bind ? bind[name] : sym(name);
+  });
+}
+
+function declared(v: ValueInfo): TType {
+  return { dtype: v.dtype, shape: v.shape?.map((d) => (typeof d === 'string' ? sym(d) : d)) };
+}
+
+export function tensorType(t: TensorInfo): TType {
+  return { dtype: t.dtype, shape: t.dims, value: t.values };
+}
+
+function attrLookup(n: NodeInfo): (name: string) => AttributeInfo | undefined {
+  return (name) => n.attributes.find((a) => a.name === name);
+}
+
+function makeContext(n: NodeInfo, opset: number, inputs: Array<TType | undefined>): OpContext {
+  const attr = attrLookup(n);
+  return {
+    node: n,
+    opset,
+    inputs,
+    attr,
+    int: (name, def) => attr(name)?.i ?? def,
+    ints: (name) => attr(name)?.ints,
+    float: (name, def) => attr(name)?.f ?? def,
+    str: (name, def) => attr(name)?.s ?? def,
+    nums: (i) => {
+      const v = inputs[i]?.value;
+      return v && v.every(isNum) ? (v as number[]) : undefined;
+    },
+  };
+}
+
+function mergeTypes(a: TType | undefined, b: TType | undefined): TType | undefined {
+  if (!a || !b) return a ?? b;
+  const dtype = a.dtype ?? b.dtype;
+  if (!a.shape || !b.shape || a.shape.length !== b.shape.length) return { dtype };
+  return { dtype, shape: a.shape.map((d, i) => (isNum(d) && d === b.shape![i] ? d : JSON.stringify(d) === JSON.stringify(b.shape![i]) ? d : null)) };
+}
+
+/** Infer every tensor's type in `g`. `outer` resolves names from enclosing graphs. */
+export function inferGraph(
+  g: GraphInfo,
+  opsets: Map<string, number>,
+  options: InferOptions = {},
+  outer?: (name: string) => TType | undefined,
+  path = '',
+): GraphResult {
+  const bind = options.bind ?? {};
+  const useDeclared = options.useDeclared ?? true;
+  const types = new Map<string, TType>();
+  const lookup = (name: string): TType | undefined => types.get(name) ?? outer?.(name);
+  for (const t of g.initializers) types.set(t.name, tensorType(t));
+  for (const v of g.inputs) if (!types.has(v.name)) types.set(v.name, { dtype: v.dtype, shape: inputDims(v, bind) });
+  const declaredTypes = new Map<string, ValueInfo>();
+  if (useDeclared) for (const v of [...g.valueInfo, ...g.outputs]) declaredTypes.set(v.name, v);
+
+  const nodes: NodeResult[] = [];
+  for (const n of g.nodes) {
+    const opset = opsets.get(n.domain) ?? (n.domain === '' ? 21 : 1);
+    const inputs = n.inputs.map((name) => (name ? lookup(name) : undefined));
+    const rule = SHAPE_RULES[n.opType];
+    const res: NodeResult = { node: n, graph: path, opset, inputs, outputs: [], hasRule: !!rule };
+    let outs: Array<TType | undefined> | undefined;
+    const subs = n.attributes.filter((a) => a.g || a.graphs);
+    if (subs.length) {
+      res.subgraphs = [];
+      for (const a of subs) {
+        for (const [k, sg] of (a.g ? [a.g] : a.graphs!).entries()) {
+          const sub = inferGraph(sg, opsets, options, lookup, `${path}${n.name || n.opType}/${a.name}${a.graphs ? `[${k}]` : ''}/`);
+          res.subgraphs.push({ attr: a.name, result: sub });
+        }
+      }
+      if (n.opType === 'If') {
+        const branch = (name: string) => res.subgraphs!.find((s) => s.attr === name)?.result;
+        const t = branch('then_branch'), e = branch('else_branch');
+        if (t && e) {
+          outs = n.outputs.map((_, i) => {
+            const a = t.graph.outputs[i] && t.types.get(t.graph.outputs[i].name);
+            const b = e.graph.outputs[i] && e.types.get(e.graph.outputs[i].name);
+            return mergeTypes(a, b);
+          });
+          res.hasRule = true;
+        }
+      }
+    }
+    if (rule) {
+      try {
+        outs = rule(makeContext(n, opset, inputs));
+      } catch {
+        outs = undefined; // A rule must never take the analysis down on odd input.
+      }
+    }
+    res.outputs = n.outputs.map((name, i) => {
+      let t = outs?.[i];
+      const d = declaredTypes.get(name);
+      if (d && (!t || !t.shape || t.shape.some((x) => x === null))) {
+        const dt = declared(d);
+        if (dt.shape && (!t?.shape || t.shape.length === dt.shape.length)) t = { ...t, dtype: t?.dtype ?? dt.dtype, shape: dt.shape.map((x, j) => (t?.shape?.[j] ?? null) !== null ? t!.shape![j] : x) };
+        else if (!t) t = dt;
+      }
+      return t;
+    });
+    n.outputs.forEach((name, i) => {
+      if (name && res.outputs[i]) types.set(name, res.outputs[i]!);
+    });
+    nodes.push(res);
+  }
+  return { graph: g, types, nodes };
+}
