@@ -1,0 +1,145 @@
+/**
+ * The real language server over stdio (run from source through tsx) profiling real models with the
+ * real profiler process: progress, results, a diagnostic on the failing model entry, hover numbers,
+ * responsiveness while a model runs, cancellation and workspace trust.
+ */
+import { strict as assert } from 'node:assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { writeTestModels, type TestModels } from '../unit/profiler/models';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+interface Status {
+  state: string;
+  message: string;
+}
+
+class Waiter<T> {
+  items: T[] = [];
+  private waiters: Array<{ pred: (t: T) => boolean; resolve: (t: T) => void }> = [];
+  push(t: T) {
+    this.items.push(t);
+    this.waiters = this.waiters.filter((w) => (w.pred(t) ? (w.resolve(t), false) : true));
+  }
+  wait(pred: (t: T) => boolean): Promise<T> {
+    const hit = this.items.find(pred);
+    if (hit) return Promise.resolve(hit);
+    return new Promise((resolve) => this.waiters.push({ pred, resolve }));
+  }
+}
+
+describe('lsp: ttcLens/profileModels', function () {
+  this.timeout(120_000);
+  let m: TestModels;
+  let server: ChildProcess;
+  let conn: MessageConnection;
+  let uri: string;
+  let text: string;
+  const status = new Waiter<Status>();
+  const progress = new Waiter<{ token: unknown; value: { kind: string; message?: string; percentage?: number } }>();
+  const diags = new Waiter<{ uri: string; diagnostics: Array<{ code?: string; message: string; range: { start: { line: number } } }> }>();
+
+  before(async () => {
+    m = await writeTestModels();
+    const ws = path.join(m.dir, 'ws');
+    mkdirSync(path.join(ws, 'models'), { recursive: true });
+    copyFileSync(m.mlp, path.join(ws, 'models', 'mlp.onnx'));
+    copyFileSync(m.badOp, path.join(ws, 'models', 'bad-op.onnx'));
+    copyFileSync(m.conv, path.join(ws, 'models', 'conv.onnx'));
+    text = ['version: 1', 'models:', '  good:', '    path: models/mlp.onnx', '    dims: { batch: 2 }', '  broken:', '    path: models/bad-op.onnx', ''].join('\n');
+    const file = path.join(ws, 'app.ttc.yaml');
+    writeFileSync(file, text);
+    uri = pathToFileURL(file).href;
+
+    server = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'server/src/server.ts'), '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    conn = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+    conn.onNotification('ttcLens/status', (p: Status) => status.push(p));
+    conn.onNotification('$/progress', (p) => progress.push(p));
+    conn.onNotification('textDocument/publishDiagnostics', (p) => diags.push(p));
+    conn.onRequest('window/workDoneProgress/create', () => null);
+    conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ profiler: { maxTimeMs: 300, targetCi: 0.02 } })));
+    conn.onRequest('client/registerCapability', () => null);
+    conn.listen();
+    await conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(ws).href,
+      workspaceFolders: [{ uri: pathToFileURL(ws).href, name: 'ws' }],
+      capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true } },
+      initializationOptions: { storagePath: path.join(m.dir, 'storage'), workspaceTrusted: true },
+    });
+    conn.sendNotification('initialized', {});
+    await status.wait((s) => s.state === 'ok');
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'ttc', version: 1, text } });
+  });
+
+  after(async () => {
+    try {
+      await Promise.race([conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 5000))]);
+      conn.sendNotification('exit');
+    } catch {
+      // already gone
+    }
+    conn?.dispose();
+    server?.kill();
+    m?.cleanup();
+  });
+
+  it('profiles the open config with progress; a failing model gets a diagnostic on its entry', async () => {
+    const r = await conn.sendRequest<{ profiled: Array<{ model: string; ok: boolean; message: string }> }>('ttcLens/profileModels', {});
+    const good = r.profiled.find((p) => p.model === 'good')!;
+    const broken = r.profiled.find((p) => p.model === 'broken')!;
+    assert.ok(good.ok, good.message);
+    assert.match(good.message, /p50 [\d.]+ ms/);
+    assert.ok(!broken.ok);
+    assert.match(broken.message, /Operator not supported by ONNX Runtime/);
+    assert.ok(progress.items.some((p) => p.value.kind === 'begin'));
+    assert.ok(progress.items.some((p) => p.value.kind === 'end'));
+    await status.wait((s) => s.state === 'warning' && /1 of 2 model/.test(s.message));
+    const d = await diags.wait((p) => p.uri === uri && p.diagnostics.some((x) => x.code === 'profile-unsupported-operator'));
+    const diag = d.diagnostics.find((x) => x.code === 'profile-unsupported-operator')!;
+    assert.equal(diag.range.start.line, 6, 'on the broken model path line');
+    assert.equal(d.diagnostics.filter((x) => x.code === 'profile-unsupported-operator').length, 1);
+  });
+
+  it('the hover on a measured model path shows the numbers and the fingerprint', async () => {
+    const h = await conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 14 } });
+    assert.ok(h, 'hover');
+    assert.match(h.contents.value, /Measured on this machine/);
+    assert.match(h.contents.value, /ONNX Runtime 1\.\d+/);
+  });
+
+  it('stays responsive while a model runs, and cancellation stops it', async () => {
+    const slow = ['version: 1', 'models:', '  conv:', '    path: models/conv.onnx', ''].join('\n');
+    const slowUri = uri.replace('app.ttc.yaml', 'slow.ttc.yaml');
+    writeFileSync(new URL(slowUri), slow);
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri: slowUri, languageId: 'ttc', version: 1, text: slow } });
+    conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    // Ask for a long, unreachable CI target by configuration, then cancel mid-run.
+    conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ profiler: { maxTimeMs: 30_000, targetCi: 0.00001 } })));
+    const { CancellationTokenSource } = await import('vscode-jsonrpc/node');
+    const cts = new CancellationTokenSource();
+    const started = Date.now();
+    const pending = conn.sendRequest<{ profiled: Array<{ ok: boolean; message: string }> }>('ttcLens/profileModels', { uris: [slowUri], force: true }, cts.token).catch((e) => e);
+    await progress.wait((p) => typeof p.value.message === 'string' && /^conv: measuring: \d+ runs$/.test(p.value.message));
+    const t0 = Date.now();
+    const h = await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } });
+    const hoverMs = Date.now() - t0;
+    assert.ok(hoverMs < 1000, `hover answered in ${hoverMs} ms while profiling`);
+    void h;
+    cts.cancel();
+    const r = await pending;
+    assert.ok(Date.now() - started < 20_000, 'cancelled long before the 30 s cap');
+    if (r && Array.isArray(r.profiled)) assert.ok(!r.profiled[0].ok && /cancel/i.test(r.profiled[0].message), JSON.stringify(r));
+  });
+
+  it('never executes a model in an untrusted workspace', async () => {
+    conn.sendNotification('ttcLens/workspaceTrust', { trusted: false });
+    const r = await conn.sendRequest<{ profiled: Array<{ model: string; ok: boolean; message: string }> }>('ttcLens/profileModels', { uris: [uri], force: true });
+    assert.ok(r.profiled.every((p) => !p.ok && /untrusted/.test(p.message)), JSON.stringify(r));
+    await status.wait((s) => s.state === 'warning' && /untrusted/.test(s.message));
+  });
+});
