@@ -248,7 +248,7 @@ export function analyzeModel(model: ModelInfo, options: AnalyzeOptions = {}): { 
       const all = { ...assumed, ...given };
       const past = Object.keys(all).find((k) => /past/i.test(k));
       const seq = Object.keys(all).find((k) => /seq|length/i.test(k) && !/past|total/i.test(k));
-      assumed[d] = past && seq ? all[past] + all[seq] : 1;
+      assumed[d] = seq ? (past ? all[past] : 0) + all[seq] : 1;
     }
   }
   const bind = { ...assumed, ...given };

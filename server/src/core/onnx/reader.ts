@@ -616,6 +616,31 @@ function parseGraph(w: Walker, start: number, len: number, depth: number): Graph
   return g;
 }
 
+const MODEL_FIELDS: Record<number, number> = { 1: WT_VARINT, 2: WT_LEN, 3: WT_LEN, 4: WT_LEN, 5: WT_VARINT, 6: WT_LEN, 7: WT_LEN, 8: WT_LEN, 14: WT_LEN, 20: WT_LEN, 25: WT_LEN };
+const SIGNATURES: Array<[number[], string]> = [
+  [[0x89, 0x50, 0x4e, 0x47], 'a PNG image'],
+  [[0x50, 0x4b, 0x03, 0x04], 'a ZIP archive (a PyTorch .pt or a zipped model? unzip it first)'],
+  [[0x1f, 0x8b], 'a gzip file (decompress it first)'],
+  [[0x7b], 'JSON or text'],
+  [[0x3c], 'XML/HTML or text'],
+  [[0x47, 0x47, 0x55, 0x46], 'a GGUF model (not ONNX)'],
+];
+
+/** A clear message when the first bytes can't start an ONNX ModelProto. */
+function sniff(w: Walker, size: number): void {
+  const head = w.bytes(0, Math.min(size, 16));
+  const [tag] = w.varint(0, Math.min(size, 10), 'ModelProto field tag');
+  const no = Math.floor(tag / 8), wt = tag & 7;
+  if (MODEL_FIELDS[no] === wt) return;
+  const hex = [...head.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  const sig = SIGNATURES.find(([bytes]) => bytes.every((b, i) => head[i] === b));
+  const printable = head.subarray(0, 8).every((b) => b >= 0x20 && b < 0x7f) ? ' (looks like text)' : '';
+  throw new OnnxReadError(
+    `not an ONNX model${sig ? `: looks like ${sig[1]}` : printable}: expected a ModelProto field tag at byte 0 (such as 0x08 ir_version), found bytes ${hex}`,
+    0,
+  );
+}
+
 function parseModel(w: Walker): Omit<ModelInfo, 'path' | 'bytesRead'> {
   const size = w.src.size;
   if (size === 0) throw new OnnxReadError('empty file: expected an ONNX ModelProto', 0);
@@ -624,6 +649,7 @@ function parseModel(w: Walker): Omit<ModelInfo, 'path' | 'bytesRead'> {
     opsets: [], metadata: {}, graph: undefined as unknown as GraphInfo, functions: [],
   };
   const M = 'ModelProto';
+  sniff(w, size);
   let sawIr = false;
   for (const f of w.fields(0, size, M)) {
     switch (f.no) {
