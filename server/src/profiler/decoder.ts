@@ -119,7 +119,7 @@ export async function profileDecoder(
   const l = layoutOf(inputs);
   const pairs = pairKv(inputs, outputs);
   const notes: string[] = [];
-  const prompts = plan.prompts ?? [16, 64, 128];
+  const prompts = plan.prompts ?? [16, 32, 64, 128]; // 4 points so the 3-parameter fit has a residual
   const batches = plan.batches ?? [1, 2, 4];
   const contexts = plan.contexts ?? [16, 64, 128];
   const steps = Math.max(2, plan.steps ?? 8);

@@ -61,7 +61,7 @@ export interface MeasureOptions {
 }
 
 export interface DecoderPlan {
-  /** Prompt lengths for prefill T(P) (default [16, 64, 128]). */
+  /** Prompt lengths for prefill T(P) (default [16, 32, 64, 128]). */
   prompts?: number[];
   /** Batch sizes for decode τ(B, c) (default [1, 2, 4]). */
   batches?: number[];
