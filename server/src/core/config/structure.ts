@@ -88,11 +88,16 @@ function describe(e: ErrorObject, path: Path, raw: unknown, doc: Document, fallb
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
-      const valid = keysAt(path);
+      const all = keysAt(path);
+      const hint = didYouMean(key, all);
+      // For the strategy, list only what the chosen approach uses: the full list is long.
+      const approach = path.length === 1 && path[0] === 'strategy' ? (value as Record<string, unknown> | undefined)?.approach : undefined;
+      const valid = typeof approach === 'string' && (schemaAt(['strategy', 'approach'])?.enum ?? []).includes(approach)
+        ? all.filter((k) => { const a = schemaAt(['strategy', k])?.['x-approaches']; return !a || a.includes(approach); })
+        : all;
       const range = keyRange(doc, [...path, key]) ?? vRange;
-      const hint = didYouMean(key, valid);
       return {
-        message: `Unknown key '${key}' in ${where}. ${hint}Valid keys: ${listOf(valid, 30)}.`,
+        message: `Unknown key '${key}' in ${where}. ${hint}Valid keys${valid === all ? '' : ` for ${String(approach)}`}: ${listOf(valid, 30)}.`,
         severity: 'error',
         range,
         code: 'unknown-key',

@@ -11,7 +11,7 @@ describe('core/config/structure (schema checks)', () => {
     assert.deepEqual(rest, []);
     assert.equal(p.code, 'unknown-key');
     assert.deepEqual(p.range, at(text, 'beamwidth'));
-    assert.match(p.message, /Unknown key 'beamwidth' in strategy\. Did you mean 'beam_width'\? Valid keys: 'approach', 'model'/);
+    assert.match(p.message, /Unknown key 'beamwidth' in strategy\. Did you mean 'beam_width'\? Valid keys for best_of_n: 'approach', 'model', 'verifier', 'n', 'temperature'/);
     assert.deepEqual(p.data, { path: ['strategy', 'beamwidth'], suggestion: 'beam_width' });
   });
 
