@@ -34,7 +34,9 @@ export class FileSource implements ByteSource {
   constructor(readonly path: string) {
     this.fd = fs.openSync(path, 'r');
     try {
-      this.size = fs.fstatSync(this.fd).size;
+      const st = fs.fstatSync(this.fd);
+      if (st.isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
+      this.size = st.size;
     } catch (e) {
       fs.closeSync(this.fd);
       throw e;
