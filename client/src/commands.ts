@@ -16,6 +16,7 @@ import {
   type ProfileModelsResult,
 } from '../../server/src/protocol';
 import type { CommandFactory, Ctx } from './ctx';
+import { requestErrorMessage } from './requestError';
 import { modelPickItems, onnxPathAt, summaryDocName } from './modelPick';
 
 /** Scheme of the read-only virtual documents holding model summaries (shown in a Markdown preview). */
@@ -93,10 +94,15 @@ async function showModelSummary(ctx: Ctx, summaries: SummaryDocuments, arg: unkn
   const target = await chooseModel(ctx, arg);
   if (!target) return;
   const params: ModelSummaryParams = { path: target.path, configUri: target.configUri };
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: `TTC Lens: reading ${path.basename(target.path)}` },
-    () => client.sendRequest<ModelSummaryResult>(ModelSummaryRequest, params),
-  );
+  let result: ModelSummaryResult;
+  try {
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `TTC Lens: reading ${path.basename(target.path)}` },
+      () => client.sendRequest<ModelSummaryResult>(ModelSummaryRequest, params),
+    );
+  } catch (err) {
+    return showRequestError(ctx, 'Show Model Summary', err);
+  }
   if (result?.error && !result.markdown) {
     void vscode.window.showErrorMessage(`TTC Lens: ${result.error}`);
     return;
@@ -115,10 +121,16 @@ async function profileModels(ctx: Ctx, arg: unknown): Promise<ProfileModelsResul
   }
   const params: ProfileModelsParams = {};
   if (arg instanceof vscode.Uri) params.uris = [arg.toString()];
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'TTC Lens: profiling models', cancellable: false },
-    () => client.sendRequest<ProfileModelsResult>(ProfileModelsRequest, params),
-  );
+  let result: ProfileModelsResult;
+  try {
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'TTC Lens: profiling models', cancellable: true },
+      (_progress, token) => client.sendRequest<ProfileModelsResult>(ProfileModelsRequest, params, token),
+    );
+  } catch (err) {
+    showRequestError(ctx, 'Profile Models', err);
+    return undefined;
+  }
   const rows = result?.profiled ?? [];
   for (const r of rows) ctx.output.info(`${r.ok ? 'profiled' : 'FAILED'} ${r.model} (${r.path})${r.cached ? ' [cached]' : ''}: ${r.message}`);
   const failed = rows.filter((r) => !r.ok).length;
@@ -126,4 +138,11 @@ async function profileModels(ctx: Ctx, arg: unknown): Promise<ProfileModelsResul
   if (failed) void vscode.window.showWarningMessage(msg, 'Show Output').then((a) => a && ctx.output.show(true));
   else void vscode.window.showInformationMessage(msg);
   return result;
+}
+
+function showRequestError(ctx: Ctx, what: string, err: unknown): void {
+  const msg = requestErrorMessage(err);
+  if (msg === undefined) return; // cancelled by the user
+  ctx.output.error(`${what}: ${msg}`);
+  void vscode.window.showErrorMessage(`TTC Lens: ${what} failed: ${msg}`, 'Show Output').then((a) => a && ctx.output.show(true));
 }

@@ -1,0 +1,27 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activeExtension, openDoc } from './helpers';
+
+describe('activation', () => {
+  it('activates and registers every TTC Lens command', async () => {
+    const ext = await activeExtension();
+    assert.equal(ext.isActive, true);
+    const cmds = await vscode.commands.getCommands(true);
+    for (const c of ['ttcLens.restartServer', 'ttcLens.showOutput', 'ttcLens.showModelSummary', 'ttcLens.profileModels']) {
+      assert.ok(cmds.includes(c), `command ${c} is not registered`);
+    }
+  });
+
+  it('gives *.ttc.yaml files the ttc language', async () => {
+    const doc = await openDoc('planted.ttc.yaml');
+    assert.equal(doc.languageId, 'ttc');
+  });
+
+  it('contributes the settings the server reads, with their defaults', () => {
+    const cfg = vscode.workspace.getConfiguration('ttcLens');
+    assert.equal(cfg.inspect('validate')?.defaultValue, true);
+    assert.equal(cfg.inspect('profiler.autoProfile')?.defaultValue, false);
+    assert.equal(cfg.inspect('profiler.targetCi')?.defaultValue, 0.02);
+    assert.deepEqual(cfg.inspect('defaultDims')?.defaultValue, {});
+  });
+});

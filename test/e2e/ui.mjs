@@ -1,0 +1,237 @@
+// @ts-check
+/**
+ * UI flows in the real workbench, as a user sees them. Every wait is on a condition (a selector, a
+ * text, a colour); each step saves a screenshot under test-artifacts/e2e/.
+ */
+import { join } from 'node:path';
+
+const STEP_TIMEOUT = 45_000;
+
+/**
+ * @typedef {import('playwright-core').Page} Page
+ * @typedef {{ name: string, ok: boolean, error?: string, details?: unknown }} StepResult
+ */
+
+/**
+ * Run every flow against a workbench that is loading the planted workspace.
+ * @param {Page} page @param {{ artifacts: string, log: (m: string) => void }} env
+ * @returns {Promise<StepResult[]>}
+ */
+export async function uiFlows(page, { artifacts, log }) {
+  page.setDefaultTimeout(STEP_TIMEOUT);
+  /** @type {StepResult[]} */
+  const results = [];
+  let n = 0;
+  /** @param {string} name @param {() => Promise<unknown>} fn */
+  const step = async (name, fn) => {
+    const shot = join(artifacts, `ui-${String(++n).padStart(2, '0')}-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
+    try {
+      await dismissDialogs(page);
+      const details = await fn();
+      results.push({ name, ok: true, details });
+    } catch (err) {
+      results.push({ name, ok: false, error: err instanceof Error ? err.message.split('\n').slice(0, 6).join('\n') : String(err) });
+    }
+    await page.screenshot({ path: shot }).catch(() => undefined);
+    log(`ui step ${n}: ${name} ${results[results.length - 1].ok ? 'ok' : 'FAILED'}`);
+  };
+
+  await step('workbench loads', async () => {
+    await page.waitForSelector('.monaco-workbench');
+    await page.evaluate(() => /** @type {any} */ (window).driver.whenWorkbenchRestored());
+  });
+
+  await step('open a config: language mode and status item', async () => {
+    await quickOpen(page, 'planted.ttc.yaml');
+    await page.locator('#status\\.editor\\.mode').getByText('TTC Config').waitFor();
+    const item = page.locator('.statusbar-item').filter({ hasText: 'TTC Lens' }).first();
+    await item.waitFor();
+    // The server reports ready: the item shows the check icon.
+    await item.locator('.codicon-check').waitFor();
+    return await item.getAttribute('aria-label');
+  });
+
+  await step('syntax highlighting', async () => {
+    const colours = await tokenColours(page, ['approach', 'temprature', 'dvts', 'models/decoder-tiny.onnx', 'generator', '10', '2s', '8GiB', '$0.40']);
+    const must = (/** @type {boolean} */ c, /** @type {string} */ m) => {
+      if (!c) throw new Error(`${m}: ${JSON.stringify(colours)}`);
+    };
+    must(!!colours.approach && !!colours.temprature && colours.approach.color !== colours.temprature.color, 'a TTC key and an unknown key look the same');
+    must(!!colours.dvts && colours.dvts.color !== colours.temprature.color, 'the strategy name is not highlighted');
+    must(!!colours['models/decoder-tiny.onnx']?.underline, 'the model path is not underlined');
+    // Quantities with units (2s, 8GiB, $0.40) are one number-coloured token, like CSS's 10px.
+    for (const q of ['2s', '8GiB', '$0.40']) must(colours[q]?.color === colours['10']?.color && colours[q]?.color !== colours.generator?.color, `${q} is not highlighted as a quantity`);
+    return colours;
+  });
+
+  await step('error squiggle and Problems entry', async () => {
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor();
+    await page.keyboard.press('Control+Shift+M');
+    const row = page.locator('.markers-panel .monaco-list-row').filter({ hasText: /temprature|temperature/ }).first();
+    await row.waitFor();
+    const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+    return rows;
+  });
+
+  await step('hover a key', async () => {
+    return await hover(page, 'beam_width', /Expansions per kept beam/);
+  });
+
+  await step('hover a model path', async () => {
+    return await hover(page, 'models/decoder-tiny.onnx', /decoder-tiny[\s\S]*(input|parameter|FLOP)/i);
+  });
+
+  await step('complete a key', async () => {
+    await page.keyboard.press('Escape');
+    await goToLine(page, 18); // the indented blank line inside `strategy:`
+    await page.keyboard.press('End');
+    await page.keyboard.type('looka');
+    await page.keyboard.press('Control+Space');
+    const row = page.locator('.suggest-widget .monaco-list-row').filter({ hasText: 'lookahead' }).first();
+    await row.waitFor();
+    const labels = await page.locator('.suggest-widget .monaco-list-row').allInnerTexts();
+    await page.keyboard.press('Escape');
+    // Undo the typing: the scratch file stays as planted for later steps.
+    await page.keyboard.press('Control+Z');
+    await page.locator('.view-line').filter({ hasText: 'looka' }).waitFor({ state: 'detached' });
+    return labels;
+  });
+
+  await step('palette: Show Output', async () => {
+    await palette(page, 'TTC Lens: Show Output');
+    await page.locator('.panel .monaco-select-box, .panel select').filter({ hasText: 'TTC Lens' }).first().or(page.locator('.panel [title="TTC Lens"]').first()).waitFor();
+  });
+
+  await step('palette: Show Model Summary', async () => {
+    await clickToken(page, 'models/decoder-tiny.onnx');
+    await palette(page, 'TTC Lens: Show Model Summary');
+    const tab = page.locator('.tabs-container .tab').filter({ hasText: /decoder-tiny/ }).filter({ hasText: /Preview|summary/ }).first();
+    await tab.waitFor();
+    // The preview is a webview: wait for its frame to render some text.
+    await page.locator('iframe.webview.ready').first().waitFor();
+    return await tab.innerText();
+  });
+
+  await step('palette: Restart Server', async () => {
+    await quickOpen(page, 'planted.ttc.yaml');
+    await palette(page, 'TTC Lens: Restart Server');
+    const item = page.locator('.statusbar-item').filter({ hasText: 'TTC Lens' }).first();
+    await item.locator('.codicon-check').waitFor();
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor();
+  });
+
+  await step('screenshot for the README', async () => {
+    await page.keyboard.press('Control+Shift+M');
+    await quickOpen(page, 'planted.ttc.yaml');
+    await hover(page, 'temprature', /temperature/);
+    await page.screenshot({ path: join(artifacts, 'readme.png') });
+  });
+  return results;
+}
+
+/**
+ * Close a modal dialog left by an earlier step (in smoke-driver mode command errors are dialogs).
+ * @param {Page} page
+ */
+async function dismissDialogs(page) {
+  const dialog = page.locator('.monaco-dialog-box');
+  if (await dialog.count()) {
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  }
+}
+
+/** @param {Page} page @param {string} file */
+async function quickOpen(page, file) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(file);
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: file }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active').filter({ hasText: file }).waitFor();
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+}
+
+/** @param {Page} page @param {string} command e.g. "TTC Lens: Show Output" */
+async function palette(page, command) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${command}`);
+  await page.locator('.quick-input-list .monaco-list-row').first().filter({ hasText: command }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** @param {Page} page @param {number} line */
+async function goToLine(page, line) {
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** The rendered span whose whole text is `text` in the active editor. @param {Page} page @param {string} text */
+function token(page, text) {
+  return page.locator('.editor-instance .monaco-editor .view-line span span').filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).first();
+}
+
+/** @param {Page} page @param {string} text */
+async function clickToken(page, text) {
+  const t = token(page, text);
+  await t.waitFor();
+  await t.click();
+}
+
+/**
+ * Colour and underline of the tokens with these exact texts (first occurrence of each).
+ * @param {Page} page @param {string[]} texts
+ * @returns {Promise<Record<string, { color: string, underline: boolean, cls: string } | undefined>>}
+ */
+async function tokenColours(page, texts) {
+  await token(page, texts[0]).waitFor();
+  return page.evaluate((wanted) => {
+    /** @type {Record<string, { color: string, underline: boolean, cls: string } | undefined>} */
+    const out = {};
+    const spans = Array.from(document.querySelectorAll('.editor-instance .monaco-editor .view-line span span'));
+    for (const w of wanted) {
+      const el = spans.find((s) => s.textContent === w);
+      if (!el) continue;
+      const cs = getComputedStyle(el);
+      out[w] = { color: cs.color, underline: cs.textDecorationLine.includes('underline'), cls: el.className };
+    }
+    return out;
+  }, texts);
+}
+
+/**
+ * Hover the token and return the hover's text once it matches `expect`.
+ * @param {Page} page @param {string} text @param {RegExp} expect
+ */
+async function hover(page, text, expect) {
+  const t = token(page, text);
+  await t.waitFor();
+  const box = await t.boundingBox();
+  if (!box) throw new Error(`token ${text} is not visible`);
+  // Make sure an earlier hover is gone, so the text read back belongs to this token.
+  await page.keyboard.press('Escape');
+  await page.mouse.move(5, 5);
+  await page.locator('.monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
+  const hoverBox = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: expect }).first();
+  // Hovers appear after a delay and only on real mouse movement; move until it shows.
+  for (let i = 0; ; i++) {
+    await page.mouse.move(box.x + box.width / 2 - 2, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    try {
+      await hoverBox.waitFor({ timeout: 5000 });
+      break;
+    } catch (err) {
+      if (i >= 5) throw new Error(`no hover matching ${expect} on ${text}; saw: ${await page.locator('.monaco-hover').allInnerTexts().catch(() => [])}`);
+    }
+  }
+  return await hoverBox.innerText();
+}

@@ -1,0 +1,52 @@
+// @ts-check
+/**
+ * The scratch workspace the end-to-end tests open: a copy of examples/ plus planted.ttc.yaml, a
+ * config with known mistakes. examples/ itself is never modified.
+ */
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Line-for-line what the in-host and UI tests expect; keep the three mistakes in sync with them. */
+export const PLANTED = `# Planted mistakes for the end-to-end tests (a scratch copy; examples/ is never modified):
+#   1. "temprature" is not a key (did you mean "temperature"?)
+#   2. the verifier "missing_prm" is not defined under models
+#   3. dvts needs n to be a multiple of beam_width (10 % 4 != 0)
+version: 1
+models:
+  generator:
+    path: models/decoder-tiny.onnx
+  prm:
+    path: models/prm-tiny.onnx
+strategy:
+  approach: dvts
+  model: generator
+  verifier: missing_prm
+  n: 10
+  beam_width: 4
+  temprature: 0.8
+  
+workload:
+  prompt_tokens: 128
+  output_tokens: 64
+hardware:
+  provider: cpu
+budget:
+  latency:
+    p50: 2s
+  memory: 8GiB
+  cost_per_1k: $0.40
+`;
+
+/**
+ * Create the workspace under `dir` and return its path.
+ * @param {string} repoRoot @param {string} dir
+ */
+export function createWorkspace(repoRoot, dir) {
+  const ws = join(dir, 'ws');
+  cpSync(join(repoRoot, 'examples'), ws, { recursive: true, filter: (src) => !/[\\/]\.ttc-lens([\\/]|$)/.test(src) });
+  writeFileSync(join(ws, 'planted.ttc.yaml'), PLANTED);
+  mkdirSync(join(ws, '.vscode'), { recursive: true });
+  // Short measurements: the tests check that profiling works, not how precise it is.
+  writeFileSync(join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'ttcLens.profiler.maxTimeMs': 500, 'files.autoSave': 'off' }, null, 2));
+  return ws;
+}
