@@ -200,12 +200,6 @@ export class ProfilerPool {
     const id = this.nextId++;
     const running: NonNullable<Proc['job']> = Object.assign(job, { id });
     p.job = running;
-    if (job.ctl.timeoutMs) {
-      running.timer = setTimeout(() => {
-        running.killedFor = 'timeout';
-        p.kill();
-      }, job.ctl.timeoutMs);
-    }
     if (job.ctl.signal) {
       running.onAbort = () => {
         running.killedFor = 'cancelled';
@@ -220,6 +214,13 @@ export class ProfilerPool {
         this.finish(job, { ok: false, failure: f });
         p.kill();
         return;
+      }
+      // The request's clock starts when it is sent: process start has its own timeout.
+      if (job.ctl.timeoutMs) {
+        running.timer = setTimeout(() => {
+          running.killedFor = 'timeout';
+          p.kill();
+        }, job.ctl.timeoutMs);
       }
       try {
         p.child.send({ id, ...job.body } as WorkerRequest);

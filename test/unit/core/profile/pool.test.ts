@@ -24,7 +24,7 @@ describe('core/profile/pool', () => {
     const pool = new ProfilerPool(fake());
     try {
       const progress: string[] = [];
-      const r = await pool.request(req('hang'), { timeoutMs: 300, onProgress: (m) => progress.push(m) });
+      const r = await pool.request(req('hang'), { timeoutMs: 1000, onProgress: (m) => progress.push(m) });
       assert.ok(!r.ok);
       assert.equal(r.failure.kind, 'timeout');
       assert.deepEqual(progress, ['hanging']);
