@@ -89,6 +89,8 @@ export function floorDiv(a: SymDim, b: SymDim): SymDim {
   if (a === null || b === null) return null;
   if (typeof a === 'number' && typeof b === 'number') return b === 0 ? null : Math.floor(a / b);
   if (b === 1) return a;
+  // (k*x) // m → (k/m)*x when m divides k
+  if (typeof b === 'number' && typeof a === 'object' && 'op' in a && a.op === '*' && typeof a.a === 'number' && b !== 0 && a.a % b === 0) return mul(a.a / b, a.b);
   // (k*x) // k → x
   if (typeof a === 'object' && 'op' in a && a.op === '*' && same(a.a, b)) return a.b;
   if (typeof a === 'object' && 'op' in a && a.op === '*' && same(a.b, b)) return a.a;
@@ -126,8 +128,8 @@ export function product(dims: SymDim[]): SymDim {
  * Evaluate with bindings. A symbol that is not bound by name may itself be an expression written by
  * an exporter (`past_sequence_length + 1`); those are parsed and evaluated too.
  */
-export function evalDim(e: SymDim, bind: Record<string, number>): number | undefined {
-  if (e === null) return undefined;
+export function evalDim(e: SymDim | undefined, bind: Record<string, number>): number | undefined {
+  if (e === null || e === undefined) return undefined;
   if (typeof e === 'number') return e;
   if ('sym' in e) return e.sym in bind ? bind[e.sym] : evalText(e.sym, bind);
   const a = evalDim(e.a, bind), b = evalDim(e.b, bind);

@@ -72,6 +72,15 @@ function makeContext(n: NodeInfo, opset: number, inputs: Array<TType | undefined
   };
 }
 
+/** Rules on odd input may leave holes (undefined dims, NaN): make those unknown rather than wrong. */
+function sanitize(t: TType | undefined): TType | undefined {
+  if (!t) return t;
+  const ok = (d: SymDim | undefined): d is SymDim => d !== undefined && (typeof d !== 'number' || (Number.isSafeInteger(d) && d >= 0));
+  const shape = t.shape && Array.isArray(t.shape) ? t.shape.map((d) => (ok(d) ? d : null)) : undefined;
+  const value = t.value && Array.isArray(t.value) ? t.value.map((d) => (d === undefined || (typeof d === 'number' && !Number.isFinite(d)) ? null : d)) : undefined;
+  return { dtype: typeof t.dtype === 'number' ? t.dtype : undefined, shape, value };
+}
+
 function mergeTypes(a: TType | undefined, b: TType | undefined): TType | undefined {
   if (!a || !b) return a ?? b;
   const dtype = a.dtype ?? b.dtype;
@@ -133,7 +142,7 @@ export function inferGraph(
       }
     }
     res.outputs = n.outputs.map((name, i) => {
-      let t = outs?.[i];
+      let t = sanitize(outs?.[i]);
       const d = declaredTypes.get(name);
       if (d && (!t || !t.shape || t.shape.some((x) => x === null))) {
         const dt = declared(d);
