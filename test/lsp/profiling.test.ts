@@ -9,6 +9,8 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { buildMlp } from '../../server/src/core/onnx/builders';
+import { writeModel } from '../../server/src/core/onnx/writer';
 import { writeTestModels, type TestModels } from '../unit/profiler/models';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -134,6 +136,32 @@ describe('lsp: ttcLens/profileModels', function () {
     const r = await pending;
     assert.ok(Date.now() - started < 20_000, 'cancelled long before the 30 s cap');
     if (r && Array.isArray(r.profiled)) assert.ok(!r.profiled[0].ok && /cancel/i.test(r.profiled[0].message), JSON.stringify(r));
+  });
+
+  it('a measured model that changes on disk loses its numbers (file watch)', async () => {
+    const hover = () => conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 14 } });
+    assert.match((await hover())!.contents.value, /Measured on this machine/);
+    const statusCount = status.items.length;
+    const before = new Set(diags.items);
+    await writeModel(path.join(path.dirname(new URL(uri).pathname), 'models', 'mlp.onnx'), buildMlp({ seed: 42 }));
+    // The watcher forgets the numbers, then revalidates every document: wait for that publish.
+    await diags.wait((p) => !before.has(p) && p.uri === uri);
+    const after = (await hover())!.contents.value;
+    assert.doesNotMatch(after, /Measured on this machine/);
+    assert.match(after, /Latency not measured yet/);
+    assert.ok(status.items.length >= statusCount);
+  });
+
+  it('autoProfile measures a config when it is opened', async () => {
+    conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ profiler: { maxTimeMs: 300, autoProfile: true } })));
+    conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    const autoText = ['version: 1', 'models:', '  c:', '    path: models/conv.onnx', '    dims: { batch: 3 }', ''].join('\n');
+    const autoUri = uri.replace('app.ttc.yaml', 'auto.ttc.yaml');
+    writeFileSync(new URL(autoUri), autoText);
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri: autoUri, languageId: 'ttc', version: 1, text: autoText } });
+    await status.wait((s) => s.state === 'ok' && s.message === 'Profiled 1 model(s)');
+    const h = await conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: autoUri }, position: { line: 3, character: 14 } });
+    assert.match(h!.contents.value, /Measured on this machine/);
   });
 
   it('never executes a model in an untrusted workspace', async () => {

@@ -87,7 +87,7 @@ function register(ctx: ServerContext): void {
     }
   };
 
-  ctx.connection.onRequest(ProfileModelsRequest, async (params: ProfileModelsParams, token: CancellationToken, attached?: WorkDoneProgressReporter): Promise<ProfileModelsResult> => {
+  const profileDocs = async (params: ProfileModelsParams, token?: CancellationToken, attached?: WorkDoneProgressReporter): Promise<ProfileModelsResult> => {
     const docs = (params?.uris?.length ? params.uris.map((u) => ctx.documents.get(u)) : ctx.documents.all()).filter((d): d is TextDocument => !!d && isTtcDocument(d));
     const seen = new Set<string>();
     const jobs: ProfileJob[] = [];
@@ -110,7 +110,7 @@ function register(ctx: ServerContext): void {
     }
     const progress = (params as { workDoneToken?: unknown } | undefined)?.workDoneToken !== undefined && attached ? attached : await ctx.connection.window.createWorkDoneProgress().catch(() => undefined);
     const ac = new AbortController();
-    token.onCancellationRequested(() => ac.abort());
+    token?.onCancellationRequested(() => ac.abort());
     (progress as { token?: CancellationToken } | undefined)?.token?.onCancellationRequested(() => ac.abort());
     progress?.begin('TTC Lens: profiling models', 0, `${jobs.length} model(s)`, true);
     status({ state: 'busy', message: `Profiling ${jobs.length} model(s)…` });
@@ -148,6 +148,18 @@ function register(ctx: ServerContext): void {
     else status({ state: failed.length === result.profiled.length ? 'error' : 'warning', message: `${failed.length} of ${result.profiled.length} model(s) could not be profiled: ${failed[0].message}` });
     ctx.revalidateAll();
     return result;
+  };
+
+  ctx.connection.onRequest(ProfileModelsRequest, (params: ProfileModelsParams, token: CancellationToken, attached?: WorkDoneProgressReporter) => profileDocs(params ?? {}, token, attached));
+
+  // `ttcLens.profiler.autoProfile`: measure a config's models when it is opened (cached results make
+  // this cheap after the first time). Never in an untrusted workspace.
+  ctx.documents.onDidOpen((e) => {
+    if (!isTtcDocument(e.document) || !ctx.workspaceTrusted) return;
+    void ctx
+      .getSettings(e.document.uri)
+      .then((s) => (s.profiler.autoProfile && ctx.workspaceTrusted ? profileDocs({ uris: [e.document.uri] }) : undefined))
+      .catch((err) => ctx.connection.console.error(`ttc-lens: auto-profile failed: ${err instanceof Error ? err.message : String(err)}`));
   });
 
   registerDiagnosticSource((doc) => {
