@@ -64,7 +64,10 @@ export function checkStructure(raw: unknown, doc: Document, fallback: OffsetRang
   const problems: Problem[] = [];
   const seen = new Set<string>();
   const errors = (validate.errors ?? []) as ErrorObject[];
+  // One message per value: a wrong type makes enum/range/pattern errors on the same value noise.
+  const typeErrorAt = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   for (const e of errors) {
+    if (e.keyword !== 'type' && typeErrorAt.has(e.instancePath) && e.keyword !== 'additionalProperties' && e.keyword !== 'required') continue;
     // propertyNames reports an inner `pattern` error too; the outer one is enough.
     if ((e as { propertyName?: string }).propertyName !== undefined && e.keyword !== 'propertyNames') continue;
     const path = pointerToPath(e.instancePath, raw);
@@ -121,7 +124,11 @@ function describe(e: ErrorObject, path: Path, raw: unknown, doc: Document, fallb
       if (path.length === 0)
         return { message: 'A TTC config must be a YAML mapping starting with `version: 1` and a `models:` section.', severity: 'error', range: fallback, code: 'wrong-type' };
       const what = value === null || value === undefined ? 'is empty' : `is ${valueWords(value)}`;
-      return { message: `'${where}' ${what}; expected ${typeWords(s.type ?? (params.type as string))}.`, severity: 'error', range: vRange, code: 'wrong-type', data: { path } };
+      if (path.length === 2 && path[0] === 'models' && typeof value === 'string')
+        return { message: `Model '${name}' must be a mapping: write \`${name}: { path: ${value} }\` (or \`config:\` for a config.json).`, severity: 'error', range: vRange, code: 'wrong-type', data: { path } };
+      const keys = s.type === 'object' ? keysAt(path) : [];
+      const withKeys = keys.length ? ` with ${listOf(keys)}` : s.enum ? `: one of ${listOf(s.enum.map(String), 20)}` : '';
+      return { message: `'${where}' ${what}; expected ${typeWords(s.type ?? (params.type as string))}${withKeys}.`, severity: 'error', range: vRange, code: 'wrong-type', data: { path } };
     }
     case 'enum': {
       const valid = (s.enum ?? (params.allowedValues as unknown[]) ?? []).map(String);

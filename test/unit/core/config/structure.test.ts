@@ -80,3 +80,20 @@ describe('core/config/structure (schema checks)', () => {
     assert.deepEqual(brief(text, problems(text)), ['invalid-name@"my model"', 'out-of-range@[{model: x}]']);
   });
 });
+
+describe('core/config/structure (one message per value)', () => {
+  it('reports a wrong type once, with what would be valid', () => {
+    const version = 'version: "1"\nmodels: {}\n';
+    assert.deepEqual(brief(version, problems(version)), ['wrong-type@"1"']);
+    const approach = 'version: 1\nmodels: {}\nstrategy:\n  approach: 3\n';
+    assert.match(problems(approach)[0].message, /expected text: one of 'single', 'best_of_n'/);
+    assert.equal(problems(approach).length, 1);
+    const latency = 'version: 1\nmodels: {}\nbudget:\n  latency: 2s\n';
+    assert.match(problems(latency)[0].message, /'budget\.latency' is "2s"; expected a mapping \(key: value\) with 'p50' or 'p95'\./);
+  });
+
+  it('shows the mapping form for a model written as a bare path', () => {
+    const text = 'version: 1\nmodels:\n  gen: models/x.onnx\n';
+    assert.equal(problems(text)[0].message, "Model 'gen' must be a mapping: write `gen: { path: models/x.onnx }` (or `config:` for a config.json).");
+  });
+});
