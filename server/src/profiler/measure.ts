@@ -11,6 +11,7 @@ import { machineFingerprint } from '../core/profile/fingerprint';
 import { buildInputs, loadSamples, type InputTensor } from '../core/profile/inputs';
 import { parseOpTrace } from '../core/profile/opTrace';
 import type { MeasuredProfile, MeasureOptions, OpProfile, ProfileFailure, Sweep, TensorInfo } from '../core/profile/protocol';
+import type { LatencyStats } from '../core/profile/stats';
 import { createSession, inputInfos, ortVersion, outputInfos, toFeeds, type Session, type SessionSpec } from './runtime';
 import { timeRuns, type Progress, type TimingRule } from './timing';
 import { decoderStepInputs, isDecoder, profileDecoder } from './decoder';
@@ -107,6 +108,8 @@ export async function measure(o: MeasureOptions, progress: Progress): Promise<Me
     progress('measuring');
     const stats = await guardRun(() => timeRuns(() => session.run(feeds), rule, progress, 'measuring: '));
 
+    warnings.push(...qualityWarnings(stats, rule, spec.threads));
+
     let ops: OpProfile | undefined;
     if (o.opProfile !== false) {
       progress('per-operator profile');
@@ -153,6 +156,21 @@ export async function measure(o: MeasureOptions, progress: Progress): Promise<Me
   } finally {
     await session.release().catch(() => undefined);
   }
+}
+
+/**
+ * Say when the numbers deserve less trust: the CI target was not reached, or other work was
+ * competing for the cores (1-minute load average above our own threads plus half the cores).
+ */
+export function qualityWarnings(stats: LatencyStats, rule: TimingRule, threads: number, load1 = os.loadavg()[0], cores = os.cpus().length || 1): string[] {
+  const w: string[] = [];
+  if (stats.stoppedBy !== 'ci' && stats.ciRelHalfWidth !== undefined && stats.ciRelHalfWidth > rule.targetCi) {
+    w.push(`the median's 95% CI is ±${(stats.ciRelHalfWidth * 100).toFixed(1)}%, not the ±${(rule.targetCi * 100).toFixed(1)}% asked for, after ${Math.round(rule.maxTimeMs)} ms; allow more time for a tighter figure`);
+  }
+  if (process.platform !== 'win32' && load1 > threads + 0.5 * cores) {
+    w.push(`the machine was busy while measuring (load ${load1.toFixed(1)} on ${cores} cores); expect noisy tails (CV ${(stats.cv * 100).toFixed(0)}%)`);
+  }
+  return w;
 }
 
 async function sweep(

@@ -1,0 +1,26 @@
+import { strict as assert } from 'node:assert';
+import { qualityWarnings, resolveThreads, ruleFrom } from '../../../server/src/profiler/measure';
+import { summarize } from '../../../server/src/core/profile/stats';
+import { machineFingerprint } from '../../../server/src/core/profile/fingerprint';
+
+describe('profiler/measure (pure parts)', () => {
+  it('defaults: physical cores, 2% CI, 10 s cap, at least one warm-up run', () => {
+    assert.equal(resolveThreads(undefined), machineFingerprint().physicalCores);
+    assert.equal(resolveThreads(3), 3);
+    const r = ruleFrom({ modelPath: 'm', warmupRuns: 0 });
+    assert.equal(r.targetCi, 0.02);
+    assert.equal(r.maxTimeMs, 10_000);
+    assert.equal(r.warmupRuns, 1);
+  });
+
+  it('warns when the CI target was missed or the machine was busy', () => {
+    const wide = summarize(Array.from({ length: 30 }, (_, i) => 1 + i), 3, 'time');
+    const rule = ruleFrom({ modelPath: 'm', maxTimeMs: 300 });
+    const w = qualityWarnings(wide, rule, 2, 0, 2);
+    assert.equal(w.length, 1);
+    assert.match(w[0], /not the ±2\.0% asked for, after 300 ms/);
+    if (process.platform !== 'win32') assert.match(qualityWarnings(wide, rule, 2, 6, 2)[1], /machine was busy .*load 6\.0 on 2 cores/);
+    const tight = summarize(Array.from({ length: 30 }, () => 5), 3, 'ci');
+    assert.deepEqual(qualityWarnings(tight, rule, 2, 0, 2), []);
+  });
+});
