@@ -10,7 +10,7 @@ import { classifyFailure, failure } from '../core/profile/failures';
 import { machineFingerprint } from '../core/profile/fingerprint';
 import { buildInputs, loadSamples, type InputTensor } from '../core/profile/inputs';
 import { parseOpTrace } from '../core/profile/opTrace';
-import type { MeasuredProfile, MeasureOptions, OpProfile, ProfileFailure, Sweep, TensorInfo } from '../core/profile/protocol';
+import type { DecoderProfile, MeasuredProfile, MeasureOptions, OpProfile, ProfileFailure, Sweep, TensorInfo } from '../core/profile/protocol';
 import type { LatencyStats } from '../core/profile/stats';
 import { createSession, inputInfos, ortVersion, outputInfos, toFeeds, type Session, type SessionSpec } from './runtime';
 import { timeRuns, type Progress, type TimingRule } from './timing';
@@ -73,6 +73,7 @@ export async function measure(o: MeasureOptions, progress: Progress): Promise<Me
   const t0 = performance.now();
   const session = await load(modelPath, spec);
   const loadMs = performance.now() - t0;
+  let released = false;
   try {
     const inputs = inputInfos(session);
     const outputs = outputInfos(session);
@@ -110,16 +111,6 @@ export async function measure(o: MeasureOptions, progress: Progress): Promise<Me
 
     warnings.push(...qualityWarnings(stats, rule, spec.threads));
 
-    let ops: OpProfile | undefined;
-    if (o.opProfile !== false) {
-      progress('per-operator profile');
-      try {
-        ops = await opProfile(modelPath, spec, feeds, stats.p50, rule.maxTimeMs);
-      } catch (e) {
-        warnings.push(`per-operator profile failed: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
-
     const sweeps: Sweep[] = [];
     const sweepRule: TimingRule = { ...rule, maxTimeMs: Math.max(50, rule.maxTimeMs / 4), warmupRuns: Math.min(rule.warmupRuns, 2) };
     if (decoderModel && (o.sweep?.batch?.length || o.sweep?.dim)) {
@@ -135,7 +126,27 @@ export async function measure(o: MeasureOptions, progress: Progress): Promise<Me
       else sweeps.push(await sweep('dim', name, values, (v) => build({ bind: { [name]: v } }), session, sweepRule, progress));
     }
 
-    const decoder = decoderModel ? await profileDecoder(session, inputs, outputs, bind, o.decoder || {}, rule, progress, assumptions) : undefined;
+    let decoder: DecoderProfile | undefined;
+    if (decoderModel) {
+      try {
+        decoder = await profileDecoder(session, inputs, outputs, bind, o.decoder || {}, rule, progress, assumptions);
+      } catch (e) {
+        warnings.push(`decoder timings failed: ${classifyFailure(e, 'run').message}`);
+      }
+    }
+
+    // The per-operator profile needs a second session; free the first so peak memory stays one model.
+    released = true;
+    await session.release().catch(() => undefined);
+    let ops: OpProfile | undefined;
+    if (o.opProfile !== false) {
+      progress('per-operator profile');
+      try {
+        ops = await opProfile(modelPath, spec, feeds, stats.p50, rule.maxTimeMs);
+      } catch (e) {
+        warnings.push(`per-operator profile failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
 
     return {
       modelPath,
@@ -154,7 +165,7 @@ export async function measure(o: MeasureOptions, progress: Progress): Promise<Me
       measuredAt: new Date().toISOString(),
     };
   } finally {
-    await session.release().catch(() => undefined);
+    if (!released) await session.release().catch(() => undefined);
   }
 }
 
