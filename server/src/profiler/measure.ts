@@ -66,6 +66,8 @@ export async function measure(o: MeasureOptions, progress: Progress): Promise<Me
   const spec: SessionSpec = { ep: o.ep ?? 'cpu', threads: resolveThreads(o.threads), graphOptimizationLevel: o.graphOptimizationLevel ?? 'all' };
   const rule = ruleFrom(o);
   const warnings: string[] = [];
+  const logical = os.cpus().length || 1;
+  if (spec.threads > logical) warnings.push(`${spec.threads} threads on ${logical} logical cores oversubscribes the CPU; latency will be worse than with ${machineFingerprint().physicalCores}`);
   const assumptions = new Set<string>();
   const bind = { ...(o.bind ?? {}) };
 
