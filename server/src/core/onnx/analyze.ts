@@ -62,7 +62,9 @@ export interface ModelSummary {
     uncosted: Record<string, number>;
     /** Nodes with a rule whose shapes were not known well enough, by op. */
     unknownShape: Record<string, number>;
-    /** costedNodes / nodes. */
+    /** Nodes considered: all, except those in If branches statically known not to run. */
+    countedNodes: number;
+    /** costedNodes / countedNodes. */
     coverage: number;
   };
   memory: {
@@ -302,27 +304,41 @@ export function analyzeModel(model: ModelInfo, options: AnalyzeOptions = {}): { 
   const byOp: Record<string, number> = {};
   const uncosted: Record<string, number> = {};
   const unknownShape: Record<string, number> = {};
-  let costed = 0, total = 0;
+  let costed = 0, total = 0, counted = 0;
   const details: NodeCost[] | undefined = options.details ? [] : undefined;
-  const graphFlops = (r: GraphResult, count: boolean): number | undefined => {
+  // mode 'total': counted for coverage and added to the totals; 'count': coverage only (a branch not
+  // chosen as the larger one, a loop body); 'measure': computed without side effects.
+  type Mode = 'total' | 'count' | 'measure';
+  const graphFlops = (r: GraphResult, mode: Mode): number | undefined => {
     let sum = 0;
     let complete = true;
     for (const n of r.nodes) {
-      const f = nodeFlops(n, count);
+      const f = nodeFlops(n, mode);
       if (f === undefined) complete = false;
       else sum += f;
     }
     return complete ? sum : undefined;
   };
-  const nodeFlops = (n: NodeResult, count: boolean): number | undefined => {
+  const nodeFlops = (n: NodeResult, mode: Mode): number | undefined => {
     const op = opKey(n.node.domain, n.node.opType);
     let f: number | undefined;
     let ruled = false;
     if (n.subgraphs?.length) {
-      const per = n.subgraphs.map((s) => graphFlops(s.result, count));
       if (n.node.opType === 'If') {
         ruled = true;
-        f = per.every((x) => x !== undefined) ? Math.max(0, ...(per as number[])) : undefined;
+        const taken = n.taken ? n.subgraphs.find((s) => s.attr === n.taken) : undefined;
+        if (taken) {
+          // The condition is known: only the branch that runs counts.
+          f = graphFlops(taken.result, mode);
+        } else {
+          const per = n.subgraphs.map((s) => graphFlops(s.result, 'measure'));
+          const complete = per.every((x) => x !== undefined);
+          f = complete ? Math.max(0, ...(per as number[])) : undefined;
+          const pick = complete ? per.indexOf(f!) : -1;
+          if (mode !== 'measure') n.subgraphs.forEach((s, i) => graphFlops(s.result, i === pick && mode === 'total' ? 'total' : 'count'));
+        }
+      } else if (mode !== 'measure') {
+        for (const s of n.subgraphs) graphFlops(s.result, 'count');
       }
     } else {
       const rule = FLOP_RULES[n.node.opType];
@@ -336,12 +352,13 @@ export function analyzeModel(model: ModelInfo, options: AnalyzeOptions = {}): { 
         if (f !== undefined && !Number.isFinite(f)) f = undefined;
       }
     }
-    if (count) {
+    if (mode !== 'measure') {
+      counted++;
       if (!ruled) uncosted[op] = (uncosted[op] ?? 0) + 1;
       else if (f === undefined) unknownShape[op] = (unknownShape[op] ?? 0) + 1;
       else {
         costed++;
-        if (!n.subgraphs?.length) {
+        if (mode === 'total' && !n.subgraphs?.length) {
           byOp[op] = (byOp[op] ?? 0) + f;
           total += f;
         }
@@ -350,7 +367,7 @@ export function analyzeModel(model: ModelInfo, options: AnalyzeOptions = {}): { 
     }
     return f;
   };
-  graphFlops(result, true);
+  graphFlops(result, 'total');
 
   const mem = peakMemory(result, ev);
   const extFiles = [...ext.entries()].map(([location, e]) => {
@@ -394,7 +411,7 @@ export function analyzeModel(model: ModelInfo, options: AnalyzeOptions = {}): { 
     nodes: nodeCount,
     subgraphs: graphs.length - 1,
     ops: sortedOps,
-    flops: { total, byOp, costedNodes: costed, uncosted, unknownShape, coverage: nodeCount ? costed / nodeCount : 1 },
+    flops: { total, byOp, costedNodes: costed, countedNodes: counted, uncosted, unknownShape, coverage: counted ? costed / counted : 1 },
     memory: { peakActivationBytes: mem.peak, unknownTensors: mem.unknown },
     bindings: { given, assumed },
     decoder,
@@ -412,6 +429,7 @@ export function inputSymbols(model: ModelInfo): string[] {
   for (const v of model.graph.inputs) {
     if (inits.has(v.name)) continue;
     for (const d of inputDims(v) ?? []) symbols(d, out);
+    if (v.shape && v.shape.length <= 1 && v.shape.every((d) => d === 1) && v.dtype !== DataType.FLOAT) out.add(v.name);
   }
   return [...out];
 }

@@ -45,7 +45,7 @@ export function same(a: SymDim, b: SymDim): boolean {
 }
 
 // Expressions deeper than this collapse to null (unknown) rather than growing without bound.
-const MAX_SIZE = 40;
+const MAX_SIZE = 64;
 function size(e: Expr): number {
   return typeof e === 'number' || 'sym' in e ? 1 : 1 + size(e.a) + size(e.b);
 }
@@ -54,19 +54,33 @@ function mk(op: '+' | '-' | '*' | '//' | 'ceil/' | 'max' | 'min', a: Expr, b: Ex
   return size(e) > MAX_SIZE ? null : e;
 }
 
+/** An expression as (base, constant): `x + 3` → [x, 3]; a number → [null, n]. */
+function splitConst(e: Expr): [Expr | null, number] {
+  if (typeof e === 'number') return [null, e];
+  if ('op' in e && (e.op === '+' || e.op === '-') && typeof e.b === 'number') return [e.a, e.op === '+' ? e.b : -e.b];
+  return [e, 0];
+}
+
+function withConst(base: Expr | null, c: number): SymDim {
+  if (base === null) return c;
+  if (c === 0) return base;
+  return c > 0 ? mk('+', base, c) : mk('-', base, -c);
+}
+
 export function add(a: SymDim, b: SymDim): SymDim {
   if (a === null || b === null) return null;
   if (typeof a === 'number' && typeof b === 'number') return a + b;
-  if (b === 0) return a;
-  if (a === 0) return b;
-  if (typeof b === 'number' && b < 0) return mk('-', a, -b);
-  return mk('+', a, b);
+  // Fold constants so chains of conv/pool windows stay short: ((x - 1)//2 + 1) + 2 - 3 + 1 → (x - 1)//2 + 1.
+  const [ba, ca] = splitConst(a), [bb, cb] = splitConst(b);
+  if (ba === null || bb === null) return withConst(ba ?? bb, ca + cb);
+  const sum = mk('+', ba, bb);
+  return sum === null ? null : withConst(sum, ca + cb);
 }
 
 export function sub(a: SymDim, b: SymDim): SymDim {
   if (a === null || b === null) return null;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (b === 0) return a;
+  if (typeof b === 'number') return add(a, -b);
   if (same(a, b)) return 0;
   // (x + y) - y → x
   if (typeof a === 'object' && 'op' in a && a.op === '+' && same(a.b, b)) return a.a;
@@ -89,6 +103,8 @@ export function floorDiv(a: SymDim, b: SymDim): SymDim {
   if (a === null || b === null) return null;
   if (typeof a === 'number' && typeof b === 'number') return b === 0 ? null : Math.floor(a / b);
   if (b === 1) return a;
+  // (x // m) // n → x // (m*n) (exact for integers)
+  if (typeof b === 'number' && b > 0 && typeof a === 'object' && 'op' in a && a.op === '//' && typeof a.b === 'number' && a.b > 0) return floorDiv(a.a, a.b * b);
   // (k*x) // m → (k/m)*x when m divides k
   if (typeof b === 'number' && typeof a === 'object' && 'op' in a && a.op === '*' && typeof a.a === 'number' && b !== 0 && a.a % b === 0) return mul(a.a / b, a.b);
   // (k*x) // k → x

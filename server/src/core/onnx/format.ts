@@ -31,7 +31,7 @@ export function coverageText(s: ModelSummary): string {
   const pct = Math.floor(s.flops.coverage * 1000) / 10;
   const missing = [...Object.entries(s.flops.uncosted), ...Object.entries(s.flops.unknownShape).map(([k, v]) => [`${k} (shape unknown)`, v] as const)];
   const tail = missing.length ? `; not costed: ${missing.map(([k, v]) => `${v} ${k}`).join(', ')}` : '';
-  return `${pct}% of ${s.nodes} nodes costed${tail}`;
+  return `${pct}% of ${s.flops.countedNodes} nodes costed${tail}`;
 }
 
 function bindingsText(s: ModelSummary): string {

@@ -6,6 +6,9 @@
 import type { AttributeInfo, Dim, GraphInfo, NodeInfo, TensorInfo, ValueInfo } from './reader';
 import { SHAPE_RULES, type OpContext, type TType } from './shapes';
 import { isNum, sym, type SymDim } from './expr';
+import { DataType } from './schema';
+
+const INT_INPUTS = new Set([DataType.INT64, DataType.INT32, DataType.INT16, DataType.INT8, DataType.UINT8, DataType.UINT16, DataType.UINT32, DataType.UINT64, DataType.BOOL]);
 
 export interface NodeResult {
   node: NodeInfo;
@@ -16,6 +19,8 @@ export interface NodeResult {
   outputs: Array<TType | undefined>;
   /** A shape rule exists for this op. */
   hasRule: boolean;
+  /** For an If whose condition is known statically: the branch that runs. */
+  taken?: 'then_branch' | 'else_branch';
   /** Subgraph results of If/Loop/Scan attributes, by attribute name. */
   subgraphs?: Array<{ attr: string; result: GraphResult }>;
 }
@@ -101,7 +106,15 @@ export function inferGraph(
   const types = new Map<string, TType>();
   const lookup = (name: string): TType | undefined => types.get(name) ?? outer?.(name);
   for (const t of g.initializers) types.set(t.name, tensorType(t));
-  for (const v of g.inputs) if (!types.has(v.name)) types.set(v.name, { dtype: v.dtype, shape: inputDims(v, bind) });
+  for (const v of g.inputs) {
+    if (types.has(v.name)) continue;
+    const t: TType = { dtype: v.dtype, shape: inputDims(v, bind) };
+    // A scalar integer input (a sample rate, a step count) can be bound by name to a value.
+    if (v.name in bind && t.shape && t.shape.length <= 1 && t.shape.every((d) => d === 1) && v.dtype !== undefined && INT_INPUTS.has(v.dtype)) {
+      t.value = [bind[v.name]];
+    }
+    types.set(v.name, t);
+  }
   const declaredTypes = new Map<string, ValueInfo>();
   if (useDeclared) for (const v of [...g.valueInfo, ...g.outputs]) declaredTypes.set(v.name, v);
 
@@ -124,7 +137,14 @@ export function inferGraph(
       if (n.opType === 'If') {
         const branch = (name: string) => res.subgraphs!.find((s) => s.attr === name)?.result;
         const t = branch('then_branch'), e = branch('else_branch');
-        if (t && e) {
+        const cond = inputs[0]?.value?.length === 1 ? inputs[0].value[0] : null;
+        if (t && e && isNum(cond)) {
+          // A condition known statically (shape checks in exported models) selects its branch.
+          const b = cond !== 0 ? t : e;
+          outs = n.outputs.map((_, i) => b.graph.outputs[i] && b.types.get(b.graph.outputs[i].name));
+          res.hasRule = true;
+          res.taken = cond !== 0 ? 'then_branch' : 'else_branch';
+        } else if (t && e) {
           outs = n.outputs.map((_, i) => {
             const a = t.graph.outputs[i] && t.types.get(t.graph.outputs[i].name);
             const b = e.graph.outputs[i] && e.types.get(e.graph.outputs[i].name);

@@ -310,16 +310,43 @@ function slice(c: OpContext): TType[] | undefined {
     out[a] = sliceDim(s[a], starts![i], ends![i], steps?.[i] ?? 1);
   });
   let value: SymDim[] | undefined;
-  if (x.value && s.length === 1 && isNum(s[0]) && ax.length === 1) {
-    const n = s[0], step = steps?.[0] ?? 1;
-    if (step > 0) {
-      const st = Math.min(Math.max(starts[0] < 0 ? starts[0] + n : starts[0], 0), n);
-      const en = Math.min(Math.max(ends[0] < 0 ? ends[0] + n : ends[0], 0), n);
-      value = [];
-      for (let i = st; i < en; i += step) value.push(x.value[i]);
-    }
+  if (x.value && s.every(isNum) && x.value.length === product(s)) {
+    // Index lists per axis, then gather (small tensors only: shape constants and pad specs).
+    const idx: number[][] = (s as number[]).map((n) => Array.from({ length: n }, (_, i) => i));
+    ax.forEach((a, i) => {
+      const n = s[a] as number, step = steps?.[i] ?? 1;
+      const list: number[] = [];
+      if (step > 0) {
+        const st = Math.min(Math.max(starts![i] < 0 ? starts![i] + n : starts![i], 0), n);
+        const en = Math.min(Math.max(ends![i] < 0 ? ends![i] + n : ends![i], 0), n);
+        for (let k = st; k < en && list.length <= MAX_VALUES; k += step) list.push(k);
+      } else if (step < 0) {
+        const st = Math.min(Math.max(starts![i] < 0 ? starts![i] + n : starts![i], 0), n - 1);
+        const en = Math.min(Math.max(ends![i] < 0 ? ends![i] + n : ends![i], -1), n - 1);
+        for (let k = st; k > en && list.length <= MAX_VALUES; k += step) list.push(k);
+      }
+      idx[a] = list;
+    });
+    value = gatherValues(s as number[], x.value, idx);
   }
   return [{ dtype: x.dtype, shape: out, value }];
+}
+
+/** Elements of a row-major tensor at the cartesian product of per-axis index lists. */
+function gatherValues(shape: number[], value: SymDim[], idx: number[][]): SymDim[] | undefined {
+  const total = idx.reduce((a, l) => a * l.length, 1);
+  if (total > MAX_VALUES) return undefined;
+  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const out: SymDim[] = [];
+  const rec = (axis: number, off: number): void => {
+    if (axis === shape.length) {
+      out.push(value[off] ?? null);
+      return;
+    }
+    for (const k of idx[axis]) rec(axis + 1, off + k * strides[axis]);
+  };
+  rec(0, 0);
+  return out;
 }
 
 function gather(c: OpContext): TType[] | undefined {
@@ -401,7 +428,8 @@ function resize(c: OpContext): TType[] | undefined {
   }
   if (sizes && sizes.length === s.length) return [{ dtype: x.dtype, shape: sizes }];
   if (scales && scales.length === s.length) {
-    return [{ dtype: x.dtype, shape: s.map((d, i) => (scales![i] === 1 ? d : isNum(d) ? Math.floor(d * scales![i]) : null)) }];
+    const sc = scales;
+    return [{ dtype: x.dtype, shape: s.map((d, i) => (sc[i] === 1 ? d : isNum(d) ? Math.floor(d * sc[i]) : Number.isInteger(sc[i]) ? mul(d, sc[i]) : null)) }];
   }
   return [{ dtype: x.dtype, shape: s.map(() => null) }];
 }
@@ -507,6 +535,9 @@ function recurrent(c: OpContext): TType[] | undefined {
 
 const unary = (c: OpContext) => same1(c);
 const toBool: ShapeRule = binary(DataType.BOOL);
+const truth = (v: boolean): number => (v ? 1 : 0);
+const compare = (f: (a: number, b: number) => boolean, symbolicEqual?: number): ShapeRule =>
+  binary(DataType.BOOL, (a, b) => (isNum(a) && isNum(b) ? truth(f(a, b)) : symbolicEqual !== undefined && same(a, b) ? symbolicEqual : null));
 
 /** Rules by op type (default domain and com.microsoft share one table; names don't collide). */
 export const SHAPE_RULES: Record<string, ShapeRule> = {
@@ -515,7 +546,7 @@ export const SHAPE_RULES: Record<string, ShapeRule> = {
     [
       'Relu', 'Sigmoid', 'Tanh', 'Exp', 'Log', 'Sqrt', 'Abs', 'Neg', 'Reciprocal', 'Floor', 'Ceil', 'Round', 'Erf', 'Sin', 'Cos', 'Tan',
       'Asin', 'Acos', 'Atan', 'Sinh', 'Cosh', 'Asinh', 'Acosh', 'Atanh', 'Softplus', 'Softsign', 'Elu', 'Selu', 'LeakyRelu',
-      'ThresholdedRelu', 'HardSigmoid', 'HardSwish', 'Gelu', 'Mish', 'Celu', 'Sign', 'Not', 'BitwiseNot', 'Identity', 'Clip', 'Shrink',
+      'ThresholdedRelu', 'HardSigmoid', 'HardSwish', 'Gelu', 'Mish', 'Celu', 'Sign', 'BitwiseNot', 'Identity', 'Clip', 'Shrink',
       'Softmax', 'LogSoftmax', 'Hardmax', 'LRN', 'MeanVarianceNormalization', 'InstanceNormalization', 'LpNormalization',
       'GroupNormalization', 'CumSum', 'Trilu', 'EyeLike', 'ReverseSequence', 'Bernoulli', 'FastGelu', 'BiasGelu', 'QuickGelu',
       'RotaryEmbedding', 'BiasAdd', 'SimplifiedLayerNormalization', 'RandomNormalLike', 'RandomUniformLike', 'Scatter', 'ScatterND',
@@ -540,7 +571,12 @@ export const SHAPE_RULES: Record<string, ShapeRule> = {
     const x = c.inputs[0];
     return [{ dtype: x?.dtype, shape: x?.shape }, { dtype: DataType.BOOL, shape: x?.shape }];
   },
-  Cast: (c) => [{ dtype: c.int('to', 0), shape: c.inputs[0]?.shape, value: c.inputs[0]?.value }],
+  Cast: (c) => {
+    const to = c.int('to', 0);
+    const v = c.inputs[0]?.value;
+    return [{ dtype: to, shape: c.inputs[0]?.shape, value: to === DataType.BOOL ? v?.map((d) => (isNum(d) ? truth(d !== 0) : null)) : v }];
+  },
+  Not: (c) => [{ dtype: DataType.BOOL, shape: c.inputs[0]?.shape, value: c.inputs[0]?.value?.map((d) => (isNum(d) ? truth(d === 0) : null)) }],
   CastLike: (c) => [{ dtype: c.inputs[1]?.dtype, shape: c.inputs[0]?.shape, value: c.inputs[0]?.value }],
   BatchNormalization: (c) => [{ dtype: c.inputs[0]?.dtype, shape: c.inputs[0]?.shape }],
   LayerNormalization: (c) => {
@@ -567,7 +603,9 @@ export const SHAPE_RULES: Record<string, ShapeRule> = {
   Div: binary(undefined, (a, b) => (isNum(a) && isNum(b) ? (b === 0 ? null : Math.trunc(a / b)) : floorDiv(a, b))),
   Pow: binary(), Mod: binary(), BitShift: binary(), BitwiseAnd: binary(), BitwiseOr: binary(), BitwiseXor: binary(),
   Max: binary(undefined, max), Min: binary(), Sum: binary(), Mean: binary(),
-  Equal: toBool, Greater: toBool, Less: toBool, GreaterOrEqual: toBool, LessOrEqual: toBool, And: toBool, Or: toBool, Xor: toBool,
+  Equal: compare((a, b) => a === b, 1), Greater: compare((a, b) => a > b, 0), Less: compare((a, b) => a < b, 0),
+  GreaterOrEqual: compare((a, b) => a >= b, 1), LessOrEqual: compare((a, b) => a <= b, 1),
+  And: compare((a, b) => !!a && !!b), Or: compare((a, b) => !!a || !!b), Xor: toBool,
   Where: (c) => [{ dtype: c.inputs[1]?.dtype ?? c.inputs[2]?.dtype, shape: broadcast([c.inputs[0]?.shape, c.inputs[1]?.shape, c.inputs[2]?.shape]) }],
   // Matrix products
   MatMul: (c) => [{ dtype: c.inputs[0]?.dtype, shape: matmulShape(c.inputs[0]?.shape, c.inputs[1]?.shape) }],
@@ -617,7 +655,23 @@ export const SHAPE_RULES: Record<string, ShapeRule> = {
     const x = c.inputs[0];
     if (!x?.shape) return [{ dtype: x?.dtype }];
     const perm = c.ints('perm') ?? x.shape.map((_, i) => x.shape!.length - 1 - i);
-    return [{ dtype: x.dtype, shape: perm.map((p) => x.shape![p] ?? null) }];
+    const shape = perm.map((p) => x.shape![p] ?? null);
+    let value: SymDim[] | undefined;
+    if (x.value && x.shape.every(isNum) && x.value.length === product(x.shape) && x.value.length <= MAX_VALUES) {
+      const inShape = x.shape as number[];
+      const strides = inShape.map((_, i) => inShape.slice(i + 1).reduce((a, b) => a * b, 1));
+      const outShape = perm.map((p) => inShape[p]);
+      value = [];
+      const rec = (axis: number, off: number): void => {
+        if (axis === outShape.length) {
+          value!.push(x.value![off] ?? null);
+          return;
+        }
+        for (let k = 0; k < outShape[axis]; k++) rec(axis + 1, off + k * strides[perm[axis]]);
+      };
+      rec(0, 0);
+    }
+    return [{ dtype: x.dtype, shape, value }];
   },
   Squeeze: squeeze,
   Unsqueeze: unsqueeze,
