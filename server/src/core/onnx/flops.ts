@@ -74,8 +74,7 @@ const convTranspose: FlopRule = (r, ev) => {
   const x = numel(r.inputs[0], ev);
   const w = dimsOf(r.inputs[1], ev);
   if (x === undefined || !w || w.length < 3) return undefined;
-  const group = attrInt(r, 'group', 1);
-  const perIn = (w[1] * group) / group * w.slice(2).reduce((a, b) => a * b, 1); // C_out/group × kernel
+  const perIn = w[1] * w.slice(2).reduce((a, b) => a * b, 1); // W is [C_in, C_out/group, k…]
   const out = numel(r.outputs[0], ev) ?? 0;
   return 2 * x * perIn + (r.node.inputs[2] ? out : 0);
 };
