@@ -1,0 +1,82 @@
+/**
+ * `ttc-lens profile --static` run as a real process from source through tsx.
+ */
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from '../../server/src/cli/profileStatic';
+import { tempDir } from '../unit/core/onnx/helpers';
+
+const ROOT = path.join(__dirname, '..', '..');
+const DECODER = path.join(ROOT, 'examples', 'models', 'decoder-tiny.onnx');
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'server/src/cli.ts'), 'profile', ...args], { cwd: ROOT, timeout: 60_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('cli: ttc-lens profile --static', function () {
+  this.timeout(60_000);
+
+  it('parses --bind forms and rejects bad arguments', () => {
+    const a = parseArgs(['m.onnx', '--bind', 'batch=4', '--bind=sequence=16,past_sequence=3', '--json']);
+    assert.deepEqual(a.bind, { batch: 4, sequence: 16, past_sequence: 3 });
+    assert.equal(a.file, 'm.onnx');
+    assert.ok(a.json);
+    assert.match(parseArgs(['m.onnx', '--bind', 'batch']).error!, /name=value/);
+    assert.match(parseArgs(['m.onnx', '--bind', 'batch=x']).error!, /integer/);
+    assert.match(parseArgs(['a.onnx', 'b.onnx']).error!, /one model at a time/);
+    assert.match(parseArgs([]).error!, /missing model path/);
+    assert.match(parseArgs(['m.onnx', '--frob']).error!, /unknown option/);
+  });
+
+  it('prints the JSON summary with bindings applied', async () => {
+    const r = await cli([DECODER, '--static', '--bind', 'batch=2', '--bind', 'sequence=8', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout);
+    assert.equal(s.parameters, 690454);
+    assert.equal(s.decoder.layers, 4);
+    assert.equal(s.decoder.kvBytesPerToken, 2048);
+    assert.deepEqual(s.bindings.given, { batch: 2, sequence: 8 });
+    assert.deepEqual(s.outputs[0].bound, [2, 8, 512]);
+    assert.equal(s.flops.coverage, 1);
+    assert.ok(s.flops.total > 0);
+  });
+
+  it('prints a text report with assumptions and per-node FLOPs', async () => {
+    const r = await cli([DECODER, '--static', '--nodes']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Parameters\s+690\.5 K \(690454\)/);
+    assert.match(r.stdout, /KV cache\s+2\.0 KiB per token per sequence/);
+    assert.match(r.stdout, /batch=1 \(assumed\)/);
+    assert.match(r.stdout, /Top nodes by FLOPs:\n\s+[\d.]+ [KM]?\s+MatMul/);
+  });
+
+  it('exit 1 with a clear message for a non-ONNX or missing file; 2 for usage errors', async () => {
+    const t = tempDir();
+    try {
+      const bad = path.join(t.dir, 'notes.onnx');
+      writeFileSync(bad, 'hello, I am text\n');
+      const r = await cli([bad, '--static']);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /not an ONNX model \(looks like text\)/);
+      const j = await cli([bad, '--static', '--json']);
+      assert.equal(j.code, 1);
+      assert.match(JSON.parse(j.stdout).error, /not an ONNX model/);
+      const missing = await cli([path.join(t.dir, 'nope.onnx'), '--static']);
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /model file not found/);
+      const usage = await cli(['--static', '--bind', 'x']);
+      assert.equal(usage.code, 2);
+      const warn = await cli([DECODER, '--static', '--bind', 'nonsense=3']);
+      assert.equal(warn.code, 0);
+      assert.match(warn.stderr, /--bind nonsense: no graph input uses this dimension/);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
