@@ -60,7 +60,10 @@ export function checkFile(file: string): Finding[] {
   }
   const abs = path.resolve(file);
   const doc = TextDocument.create(pathToFileURL(abs).href, 'ttc', 1, text);
-  const service = getLanguageService({ fileExists: (p) => fs.existsSync(p) });
+  const service = getLanguageService({
+    fileExists: (p) => fs.existsSync(p),
+    listDir: (p) => fs.readdirSync(p, { withFileTypes: true }).map((e) => ({ name: e.name, isDirectory: e.isDirectory() })),
+  });
   return service.validate(doc, { fsPath: abs }).map((p) => {
     const s = doc.positionAt(p.range.start);
     const e = doc.positionAt(p.range.end);

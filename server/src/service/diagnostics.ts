@@ -28,8 +28,8 @@ export function toDiagnostic(doc: TextDocument, p: Problem): Diagnostic {
 export function validateDocument(
   cache: ParseCache,
   doc: TextDocument,
-  host: { fsPath?: string; fileExists?: (absPath: string) => boolean },
+  host: Omit<RuleDoc, 'text'>,
 ): Problem[] {
-  const ruleDoc: RuleDoc = { text: doc.getText(), fsPath: host.fsPath, fileExists: host.fileExists };
+  const ruleDoc: RuleDoc = { text: doc.getText(), ...host };
   return validateConfig(ruleDoc, cache.get(doc)).slice(0, MAX_DIAGNOSTICS);
 }

@@ -46,7 +46,8 @@ export interface LanguageService {
 export function getLanguageService(host: LanguageServiceHost = {}): LanguageService {
   const cache = new ParseCache();
   const fileExists = host.fileExists?.bind(host);
-  const validate = (doc: TextDocument, opts: DocumentOptions = {}) => validateDocument(cache, doc, { fsPath: opts.fsPath, fileExists });
+  const listNames = host.listDir ? (dir: string) => host.listDir!(dir).map((e) => e.name) : undefined;
+  const validate = (doc: TextDocument, opts: DocumentOptions = {}) => validateDocument(cache, doc, { fsPath: opts.fsPath, fileExists, listDir: listNames });
   return {
     parse: (doc) => cache.get(doc),
     validate,

@@ -2,8 +2,25 @@
  * `model-source` and `file-not-found`: each model needs a `path` or a `config`, and the files it
  * names must exist (relative to the config file; existence comes from the host).
  */
+import * as nodePath from 'node:path';
 import { resolveModelPath, type Problem } from '../../core/config/parse';
-import type { Rule } from './rule';
+import { closest } from '../../core/config/suggest';
+import type { Rule, RuleDoc } from './rule';
+
+/** A file next to the missing one with a close name (`decoder_tiny.onnx` for `decoder-tiny.onnx`). */
+function nearby(doc: RuleDoc, written: string, abs: string): string | undefined {
+  if (!doc.listDir) return undefined;
+  let names: string[];
+  try {
+    names = doc.listDir(nodePath.dirname(abs));
+  } catch {
+    return undefined;
+  }
+  const hit = closest(nodePath.basename(abs), names);
+  if (!hit) return undefined;
+  const slash = Math.max(written.lastIndexOf('/'), written.lastIndexOf('\\'));
+  return written.slice(0, slash + 1) + hit;
+}
 
 const KIND: Record<string, string> = { path: 'Model file', config: 'Model description', samples: 'Sample inputs' };
 
@@ -40,12 +57,13 @@ export const rule: Rule = {
         if (doc.fileExists(abs)) continue;
         const range = parsed.rangeOf(['models', name, key]);
         if (!range) continue;
+        const suggestion = nearby(doc, p, abs);
         out.push({
-          message: `${KIND[key]} not found: '${p}' (looked for ${abs}). Paths are relative to this config file.`,
+          message: `${KIND[key]} not found: '${p}' (looked for ${abs}). ${suggestion ? `Did you mean '${suggestion}'? ` : ''}Paths are relative to this config file.`,
           severity: 'error',
           range,
           code: 'file-not-found',
-          data: { model: name, key, path: p, absPath: abs },
+          data: { model: name, key, path: p, absPath: abs, ...(suggestion ? { suggestion } : {}) },
         });
       }
     }

@@ -7,6 +7,8 @@ export interface RuleDoc {
   fsPath?: string;
   /** Host function: does a file exist? Absent → file checks are skipped. */
   fileExists?: (absPath: string) => boolean;
+  /** Host function: names in a folder (for "did you mean" on missing files). Absent → no suggestion. */
+  listDir?: (absDir: string) => string[];
 }
 
 /** One semantic rule (the yaml-language-server `AdditionalValidator` pattern). */

@@ -38,3 +38,15 @@ describe('service/validation/modelFiles', () => {
     assert.equal(ps[0].severity, 'warning');
   });
 });
+
+describe('service/validation/modelFiles suggestions', () => {
+  it('suggests a file with a close name in the same folder', () => {
+    const text = 'version: 1\nmodels:\n  gen:\n    path: models/decoder_tiny.onnx\n';
+    const listDir = (dir: string) => (dir === path.join(path.sep, 'ws', 'models') ? ['decoder-tiny.onnx', 'prm-tiny.onnx'] : []);
+    const [p] = run(rule, text, { fsPath, fileExists, listDir });
+    assert.match(p.message, /Did you mean 'models\/decoder-tiny\.onnx'\? Paths are relative/);
+    assert.equal((p.data as { suggestion: string }).suggestion, 'models/decoder-tiny.onnx');
+    const failing = run(rule, text, { fsPath, fileExists, listDir: () => { throw new Error('EACCES'); } });
+    assert.doesNotMatch(failing[0].message, /Did you mean/);
+  });
+});
