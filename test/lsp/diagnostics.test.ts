@@ -36,6 +36,17 @@ describe('lsp: diagnostics', function () {
     assert.deepEqual(summary(p.diagnostics), ['14:13-14:19 undefined-model']);
   });
 
+  it('coalesces rapid edits into one validation of the last version', async () => {
+    const { uri, text } = fixture('three-mistakes.ttc.yaml');
+    const before = client.diagnostics.items.length;
+    const versions = [1, 2, 3, 4, 5].map((i) => client.change(uri, text.replace('  n: 14', `  n: ${14 + i}`)));
+    const last = versions[versions.length - 1];
+    const p = await client.diagnosticsFor(uri, last);
+    assert.ok(p.diagnostics.some((d) => d.code === 'dvts-divisibility' && /19 % 4 = 3/.test(d.message)));
+    const published = client.diagnostics.items.slice(before).filter((x) => x.uri === uri).map((x) => x.version);
+    assert.deepEqual(published, [last]);
+  });
+
   it('clears diagnostics when the document closes', async () => {
     const { uri } = fixture('three-mistakes.ttc.yaml');
     const cleared = client.diagnostics.next((p) => p.uri === uri && p.diagnostics.length === 0);
