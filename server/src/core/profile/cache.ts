@@ -59,7 +59,13 @@ export function defaultCacheDir(storagePath?: string): string {
 }
 
 /** onnxruntime-node's version read from its package.json on disk (no import of the runtime). */
+let ortVersionMemo: { v: string | undefined } | undefined;
 export function ortVersionOnDisk(): string | undefined {
+  ortVersionMemo ??= { v: findOrtVersion() };
+  return ortVersionMemo.v;
+}
+
+function findOrtVersion(): string | undefined {
   const starts = [__dirname, process.cwd()];
   for (const start of starts) {
     let dir = start;

@@ -6,6 +6,7 @@
  * in memory) only when the fast fingerprint is new, and memoised by it. Cache keys use the full
  * content hash, so a copied or touched-but-identical model still hits.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
@@ -14,7 +15,7 @@ import type { MachineFingerprint } from './protocol';
 
 const CHUNK = 64 * 1024;
 
-/** Physical cores from /proc/cpuinfo (Linux); elsewhere the logical count (no portable source). */
+/** Physical cores from /proc/cpuinfo (Linux) or sysctl (macOS); elsewhere the logical count. */
 export function physicalCoreCount(): number {
   const logical = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   try {
@@ -29,6 +30,14 @@ export function physicalCoreCount(): number {
     if (cores.size > 0) return Math.min(cores.size, logical);
   } catch {
     // not Linux
+  }
+  if (process.platform === 'darwin') {
+    try {
+      const n = Number(execFileSync('sysctl', ['-n', 'hw.physicalcpu'], { encoding: 'utf8', timeout: 2000 }).trim());
+      if (n > 0) return Math.min(n, logical);
+    } catch {
+      // fall through
+    }
   }
   return Math.max(1, logical);
 }

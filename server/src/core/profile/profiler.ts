@@ -83,6 +83,33 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
     return epMemo;
   }
 
+  const inflight = new Map<string, Promise<Outcome<MeasuredProfile>>>();
+
+  async function measureUncached(o: MeasureOptions, ctl: MeasureControl, k: { key: string; parts: CacheKeyParts } | undefined): Promise<Outcome<MeasuredProfile>> {
+    if (!trusted()) return { ok: false, failure: failure('untrusted', 'trust the workspace to measure models (static analysis still works)') };
+    // An EP that is listed but not usable here: measure on CPU and say why (cached under 'cpu').
+    if (o.ep && o.ep !== 'cpu') {
+      const eps = await epReport(ctl);
+      const st = eps.ok ? eps.value.eps.find((e) => e.name === o.ep) : undefined;
+      if (!st?.usable) {
+        const why = `${o.ep} is not usable on this machine (${st?.reason ?? (eps.ok ? 'not offered by onnxruntime-node here' : eps.failure.message)}); measured on CPU instead`;
+        const r = await profiler.measure({ ...o, ep: 'cpu' }, ctl);
+        return r.ok ? { ...r, value: { ...r.value, warnings: [why, ...r.value.warnings] } } : r;
+      }
+    }
+    const threads = k?.parts.threads;
+    const out = await pool.request<MeasuredProfile>(
+      { type: 'measure', options: { ...o, ...(threads ? { threads } : {}) } },
+      { timeoutMs: ctl.timeoutMs ?? measureTimeoutMs(o), signal: ctl.signal, onProgress: ctl.onProgress },
+    );
+    if (out.ok && k) {
+      // The file changed while it was measured: never cache a result under the wrong content.
+      const after = await keyFor(o);
+      if (after?.key === k.key) await cache.set(k.key, k.parts, out.value).catch(() => undefined);
+    }
+    return out;
+  }
+
   const profiler: Profiler = {
     cache,
     pool,
@@ -95,26 +122,18 @@ export function createProfiler(options: ProfilerOptions = {}): Profiler {
       if (!ctl.noCache && k) {
         const hit = await cache.get(k.key);
         if (hit) return { ok: true, value: hit, cached: true };
+        // The same measurement already running (auto-profile on open plus the command): share it.
+        const running = inflight.get(k.key);
+        if (running) return running;
       }
-      if (!trusted()) return { ok: false, failure: failure('untrusted', 'trust the workspace to measure models (static analysis still works)') };
-      // An EP that is listed but not usable here: measure on CPU and say why (cached under 'cpu').
-      let fallback: string | undefined;
-      if (o.ep && o.ep !== 'cpu') {
-        const eps = await epReport(ctl);
-        const st = eps.ok ? eps.value.eps.find((e) => e.name === o.ep) : undefined;
-        if (!st?.usable) {
-          fallback = `${o.ep} is not usable on this machine (${st?.reason ?? (eps.ok ? 'not offered by onnxruntime-node here' : eps.failure.message)}); measured on CPU instead`;
-          return profiler.measure({ ...o, ep: 'cpu' }, ctl).then((r) => (r.ok ? { ...r, value: { ...r.value, warnings: [fallback!, ...r.value.warnings] } } : r));
-        }
+      const p = measureUncached(o, ctl, k);
+      if (k) {
+        inflight.set(k.key, p);
+        void p.finally(() => {
+          if (inflight.get(k.key) === p) inflight.delete(k.key);
+        });
       }
-      const threads = k?.parts.threads;
-      const out = await pool.request<MeasuredProfile>({ type: 'measure', options: { ...o, ...(threads ? { threads } : {}) } }, { timeoutMs: ctl.timeoutMs ?? measureTimeoutMs(o), signal: ctl.signal, onProgress: ctl.onProgress });
-      if (out.ok && k) {
-        // Re-key if the file changed while it was being measured: never cache a result under the wrong content.
-        const after = await keyFor(o);
-        if (after?.key === k.key) await cache.set(k.key, k.parts, out.value).catch(() => undefined);
-      }
-      return out;
+      return p;
     },
     detectEps: (ctl) => epReport(ctl),
     invalidate(modelPath) {

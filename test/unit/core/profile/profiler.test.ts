@@ -87,6 +87,14 @@ describe('core/profile/profiler (real onnxruntime-node)', function () {
     assert.deepEqual(b4.value.fed[0].dims, [4, 32]);
   });
 
+  it('two callers asking for the same uncached measurement share one run', async () => {
+    const o = { modelPath: m.conv, bind: { batch: 5 }, ...QUICK, opProfile: false };
+    const [a, b] = await Promise.all([p.measure(o), p.measure(o)]);
+    assert.ok(a.ok && b.ok);
+    assert.equal(a.value.measuredAt, b.value.measuredAt);
+    assert.equal(a.value, b.value);
+  });
+
   it('a corrupted cache entry is ignored and rewritten', async () => {
     const dir = p.cache.dir;
     for (const f of readdirSync(dir)) writeFileSync(path.join(dir, f), '{not json');
