@@ -149,8 +149,17 @@ interface Field {
   len: number;
 }
 
-function describeMessage(m: string): string {
-  return m;
+class FieldCursor implements Field {
+  no = 0;
+  wt = 0;
+  at = 0;
+  value = 0;
+  start = 0;
+  len = 0;
+  constructor(private readonly w: Walker, public pos: number, readonly end: number, readonly message: string) {}
+  next(): boolean {
+    return this.w.advance(this);
+  }
 }
 
 /** The wire-format walker: a sliding read window over a ByteSource. */
@@ -185,9 +194,13 @@ class Walker {
   }
 
   /** Varint at pos (limited by end): value as a signed 64-bit number (precise to 2^53) and its size. */
-  varint(pos: number, end: number, what: string): [number, number] {
+  /** Size in bytes of the varint last read by `varint`. */
+  vlen = 0;
+
+  /** `what` + `part` + ` no` name the value in errors; they are only joined when an error is raised. */
+  varint(pos: number, end: number, what: string, part = '', no = -1): number {
     const avail = Math.min(10, end - pos);
-    if (avail <= 0) this.fail(`truncated ${what}: expected a varint`, pos);
+    if (avail <= 0) this.fail(`truncated ${what}${part}${no >= 0 ? ` ${no}` : ''}: expected a varint`, pos);
     const i = this.ensure(pos, avail);
     const w = this.win;
     let lo = 0, hi = 0, k = 0;
@@ -201,11 +214,12 @@ class Walker {
       if ((b & 0x80) === 0) {
         lo >>>= 0;
         hi >>>= 0;
-        const v = hi & 0x80000000 ? -((~hi >>> 0) * 4294967296 + (~lo >>> 0) + 1) : hi * 4294967296 + lo;
-        return [v, k + 1];
+        this.vlen = k + 1;
+        return hi & 0x80000000 ? -((~hi >>> 0) * 4294967296 + (~lo >>> 0) + 1) : hi * 4294967296 + lo;
       }
     }
-    this.fail(avail < 10 ? `truncated ${what}: varint runs past the end of its message` : `malformed varint in ${what} (more than 10 bytes)`, pos);
+    const name = `${what}${part}${no >= 0 ? ` ${no}` : ''}`;
+    this.fail(avail < 10 ? `truncated ${name}: varint runs past the end of its message` : `malformed varint in ${name} (more than 10 bytes)`, pos);
   }
 
   fixed32(pos: number): number {
@@ -218,54 +232,72 @@ class Walker {
     return new DataView(this.win.buffer, this.win.byteOffset + i, 8).getFloat64(0, true);
   }
 
-  string(pos: number, n: number, what: string): string {
-    if (n > MAX_STRING) this.fail(`${what} is ${n} bytes long (limit ${MAX_STRING})`, pos);
-    return Buffer.from(this.bytes(pos, n)).toString('utf8');
+  string(pos: number, n: number, what: string, part = ''): string {
+    if (n > MAX_STRING) this.fail(`${what}${part} is ${n} bytes long (limit ${MAX_STRING})`, pos);
+    const b = this.bytes(pos, n);
+    // Names are short and ASCII almost always: build them directly (no Buffer copy, no decoder call).
+    if (n <= 64) {
+      let ascii = true;
+      for (let i = 0; i < n; i++) if (b[i] > 127) ascii = false;
+      if (ascii) return String.fromCharCode.apply(null, b as unknown as number[]);
+    }
+    return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
   }
 
-  /** Iterate the fields of the message occupying [start, end). */
-  *fields(start: number, end: number, message: string): Generator<Field> {
-    let pos = start;
-    while (pos < end) {
-      const at = pos;
-      const [tag, tn] = this.varint(pos, end, `${message} field tag`);
-      pos += tn;
-      const no = Math.floor(tag / 8), wt = tag & 7;
-      if (no < 1 || tag < 0) this.fail(`invalid field number ${no} in ${describeMessage(message)}: not an ONNX protobuf`, at);
-      const f: Field = { no, wt, at, value: 0, start: 0, len: 0 };
-      switch (wt) {
-        case WT_VARINT: {
-          const [v, n] = this.varint(pos, end, `${message} field ${no}`);
-          f.value = v;
-          pos += n;
-          break;
-        }
-        case WT_I64:
-          if (pos + 8 > end) this.fail(`truncated ${message} field ${no}: expected 8 bytes`, pos);
-          f.value = this.fixed64(pos);
-          pos += 8;
-          break;
-        case WT_I32:
-          if (pos + 4 > end) this.fail(`truncated ${message} field ${no}: expected 4 bytes`, pos);
-          f.value = this.fixed32(pos);
-          pos += 4;
-          break;
-        case WT_LEN: {
-          const [len, n] = this.varint(pos, end, `${message} field ${no} length`);
-          pos += n;
-          if (len < 0 || len > end - pos) {
-            this.fail(`${message} field ${no} declares ${len} bytes but only ${end - pos} remain in the enclosing message${end === this.src.size ? ' (file truncated?)' : ''}`, at);
-          }
-          f.start = pos;
-          f.len = len;
-          pos += len;
-          break;
-        }
-        default:
-          this.fail(`unsupported wire type ${wt} for ${message} field ${no}: not an ONNX protobuf`, at);
+  /**
+   * A cursor over the fields of the message occupying [start, end): `for (const f = w.fields(…); f.next(); )`.
+   * One reused object per message instead of a generator and an object per field (this loop is hot).
+   */
+  fields(start: number, end: number, message: string): FieldCursor {
+    return new FieldCursor(this, start, end, message);
+  }
+
+  /** Read the field at `f.pos` into `f`; returns false at the end of the message. */
+  advance(f: FieldCursor): boolean {
+    const end = f.end, message = f.message;
+    let pos = f.pos;
+    if (pos >= end) return false;
+    const at = pos;
+    const tag = this.varint(pos, end, message, ' field tag'), tn = this.vlen;
+    pos += tn;
+    const no = Math.floor(tag / 8), wt = tag & 7;
+    if (no < 1 || tag < 0) this.fail(`invalid field number ${no} in ${message}: not an ONNX protobuf`, at);
+    f.no = no;
+    f.wt = wt;
+    f.at = at;
+    switch (wt) {
+      case WT_VARINT: {
+        const v = this.varint(pos, end, message, ' field', no), n = this.vlen;
+        f.value = v;
+        pos += n;
+        break;
       }
-      yield f;
+      case WT_I64:
+        if (pos + 8 > end) this.fail(`truncated ${message} field ${no}: expected 8 bytes`, pos);
+        f.value = this.fixed64(pos);
+        pos += 8;
+        break;
+      case WT_I32:
+        if (pos + 4 > end) this.fail(`truncated ${message} field ${no}: expected 4 bytes`, pos);
+        f.value = this.fixed32(pos);
+        pos += 4;
+        break;
+      case WT_LEN: {
+        const len = this.varint(pos, end, message, ' length of field', no), n = this.vlen;
+        pos += n;
+        if (len < 0 || len > end - pos) {
+          this.fail(`${message} field ${no} declares ${len} bytes but only ${end - pos} remain in the enclosing message${end === this.src.size ? ' (file truncated?)' : ''}`, at);
+        }
+        f.start = pos;
+        f.len = len;
+        pos += len;
+        break;
+      }
+      default:
+        this.fail(`unsupported wire type ${wt} for ${message} field ${no}: not an ONNX protobuf`, at);
     }
+    f.pos = pos;
+    return true;
   }
 
   expect(f: Field, wt: number, message: string, field: string): void {
@@ -277,7 +309,7 @@ class Walker {
 
   str(f: Field, message: string, field: string): string {
     this.expect(f, WT_LEN, message, field);
-    return this.string(f.start, f.len, `${message}.${field}`);
+    return this.string(f.start, f.len, message, '.' + field);
   }
 
   int(f: Field, message: string, field: string): number {
@@ -297,7 +329,7 @@ class Walker {
     const end = f.start + f.len;
     while (pos < end) {
       if (out.length >= limit) this.fail(`${message}.${field} has more than ${limit} entries`, f.at);
-      const [v, n] = this.varint(pos, end, `${message}.${field}`);
+      const v = this.varint(pos, end, message, '.' + field), n = this.vlen;
       out.push(v);
       pos += n;
     }
@@ -333,7 +365,7 @@ function parseTensor(w: Walker, start: number, len: number, message: string): Te
   const ext: Record<string, string> = {};
   let dataLocation = 0;
   let stringBytes = 0;
-  for (const f of w.fields(start, start + len, message)) {
+  for (const f = w.fields(start, start + len, message); f.next(); ) {
     switch (f.no) {
       case 1: w.ints(f, t.dims, message, 'dims', 64); break;
       case 2: t.dtype = w.int(f, message, 'data_type'); break;
@@ -357,7 +389,7 @@ function parseTensor(w: Walker, start: number, len: number, message: string): Te
       case 13: {
         w.expect(f, WT_LEN, message, 'external_data');
         let key = '', value = '';
-        for (const g of w.fields(f.start, f.start + f.len, 'StringStringEntryProto')) {
+        for (const g = w.fields(f.start, f.start + f.len, 'StringStringEntryProto'); g.next(); ) {
           if (g.no === 1) key = w.str(g, 'StringStringEntryProto', 'key');
           else if (g.no === 2) value = w.str(g, 'StringStringEntryProto', 'value');
         }
@@ -422,7 +454,7 @@ function decodeInline(w: Walker, t: TensorInfo): Uint8Array | undefined {
     k++;
   };
   const message = `TensorProto '${t.name}'`;
-  for (const f of w.fields(t.messageOffset, t.messageOffset + t.messageLength, message)) {
+  for (const f = w.fields(t.messageOffset, t.messageOffset + t.messageLength, message); f.next(); ) {
     if (f.no !== fieldNo) continue;
     if (fieldNo === 4) {
       const vals: number[] = [];
@@ -470,21 +502,21 @@ function toNumbers(dtype: number, b: Uint8Array): number[] | undefined {
 function parseTypeProto(w: Walker, start: number, len: number, depth: number): Omit<ValueInfo, 'name'> {
   if (depth > w.maxDepth) w.fail(`TypeProto nested deeper than ${w.maxDepth}`, start);
   const out: Omit<ValueInfo, 'name'> = { kind: 'unknown' };
-  for (const f of w.fields(start, start + len, 'TypeProto')) {
+  for (const f = w.fields(start, start + len, 'TypeProto'); f.next(); ) {
     if (f.no === 1 || f.no === 8) {
       w.expect(f, WT_LEN, 'TypeProto', f.no === 1 ? 'tensor_type' : 'sparse_tensor_type');
       out.kind = f.no === 1 ? 'tensor' : 'sparse_tensor';
-      for (const g of w.fields(f.start, f.start + f.len, 'TypeProto.Tensor')) {
+      for (const g = w.fields(f.start, f.start + f.len, 'TypeProto.Tensor'); g.next(); ) {
         if (g.no === 1) out.dtype = w.int(g, 'TypeProto.Tensor', 'elem_type');
         else if (g.no === 2) {
           w.expect(g, WT_LEN, 'TypeProto.Tensor', 'shape');
           const shape: Dim[] = [];
-          for (const h of w.fields(g.start, g.start + g.len, 'TensorShapeProto')) {
+          for (const h = w.fields(g.start, g.start + g.len, 'TensorShapeProto'); h.next(); ) {
             if (h.no !== 1) continue;
             w.expect(h, WT_LEN, 'TensorShapeProto', 'dim');
             if (shape.length >= 1024) w.fail('TensorShapeProto has more than 1024 dims', h.at);
             let dim: Dim = null;
-            for (const k of w.fields(h.start, h.start + h.len, 'TensorShapeProto.Dimension')) {
+            for (const k = w.fields(h.start, h.start + h.len, 'TensorShapeProto.Dimension'); k.next(); ) {
               if (k.no === 1) dim = w.int(k, 'Dimension', 'dim_value');
               else if (k.no === 2) dim = w.str(k, 'Dimension', 'dim_param') || null;
             }
@@ -497,7 +529,7 @@ function parseTypeProto(w: Walker, start: number, len: number, depth: number): O
       w.expect(f, WT_LEN, 'TypeProto', 'container');
       out.kind = f.no === 4 ? 'sequence' : f.no === 5 ? 'map' : 'optional';
       // Walk the element type for validation and depth limits; its details are not needed here.
-      for (const g of w.fields(f.start, f.start + f.len, 'TypeProto container')) {
+      for (const g = w.fields(f.start, f.start + f.len, 'TypeProto container'); g.next(); ) {
         if (g.wt === WT_LEN && ((f.no !== 5 && g.no === 1) || (f.no === 5 && g.no === 2))) {
           const inner = parseTypeProto(w, g.start, g.len, depth + 1);
           if (f.no === 9 && inner.kind === 'tensor') {
@@ -515,7 +547,7 @@ function parseValueInfo(w: Walker, f: Field, depth: number): ValueInfo {
   w.expect(f, WT_LEN, 'GraphProto', 'value info');
   let name = '';
   let type: Omit<ValueInfo, 'name'> = { kind: 'unknown' };
-  for (const g of w.fields(f.start, f.start + f.len, 'ValueInfoProto')) {
+  for (const g = w.fields(f.start, f.start + f.len, 'ValueInfoProto'); g.next(); ) {
     if (g.no === 1) name = w.str(g, 'ValueInfoProto', 'name');
     else if (g.no === 2) {
       w.expect(g, WT_LEN, 'ValueInfoProto', 'type');
@@ -528,7 +560,7 @@ function parseValueInfo(w: Walker, f: Field, depth: number): ValueInfo {
 function parseAttribute(w: Walker, start: number, len: number, depth: number): AttributeInfo {
   const a: AttributeInfo = { name: '', type: 0 };
   const M = 'AttributeProto';
-  for (const f of w.fields(start, start + len, M)) {
+  for (const f = w.fields(start, start + len, M); f.next(); ) {
     switch (f.no) {
       case 1: a.name = w.str(f, M, 'name'); break;
       case 20: a.type = w.int(f, M, 'type'); break;
@@ -571,7 +603,7 @@ function parseNode(w: Walker, start: number, len: number, depth: number): NodeIn
   w.countNode(start);
   const n: NodeInfo = { name: '', opType: '', domain: '', inputs: [], outputs: [], attributes: [] };
   const M = 'NodeProto';
-  for (const f of w.fields(start, start + len, M)) {
+  for (const f = w.fields(start, start + len, M); f.next(); ) {
     switch (f.no) {
       case 1: n.inputs.push(w.str(f, M, 'input')); break;
       case 2: n.outputs.push(w.str(f, M, 'output')); break;
@@ -590,7 +622,7 @@ function parseGraph(w: Walker, start: number, len: number, depth: number): Graph
   if (depth > w.maxDepth) w.fail(`subgraphs nested deeper than ${w.maxDepth}`, start);
   const g: GraphInfo = { name: '', nodes: [], initializers: [], sparseInitializers: [], inputs: [], outputs: [], valueInfo: [] };
   const M = 'GraphProto';
-  for (const f of w.fields(start, start + len, M)) {
+  for (const f = w.fields(start, start + len, M); f.next(); ) {
     switch (f.no) {
       case 1: w.expect(f, WT_LEN, M, 'node'); g.nodes.push(parseNode(w, f.start, f.len, depth)); break;
       case 2: g.name = w.str(f, M, 'name'); break;
@@ -598,7 +630,7 @@ function parseGraph(w: Walker, start: number, len: number, depth: number): Graph
       case 15: {
         w.expect(f, WT_LEN, M, 'sparse_initializer');
         const s: GraphInfo['sparseInitializers'][number] = { name: '', dims: [] };
-        for (const h of w.fields(f.start, f.start + f.len, 'SparseTensorProto')) {
+        for (const h = w.fields(f.start, f.start + f.len, 'SparseTensorProto'); h.next(); ) {
           if (h.no === 1 && h.wt === WT_LEN) s.values = parseTensor(w, h.start, h.len, 'sparse values');
           else if (h.no === 2 && h.wt === WT_LEN) s.indices = parseTensor(w, h.start, h.len, 'sparse indices');
           else if (h.no === 3) w.ints(h, s.dims, 'SparseTensorProto', 'dims', 64);
@@ -629,7 +661,7 @@ const SIGNATURES: Array<[number[], string]> = [
 /** A clear message when the first bytes can't start an ONNX ModelProto. */
 function sniff(w: Walker, size: number): void {
   const head = w.bytes(0, Math.min(size, 16));
-  const [tag] = w.varint(0, Math.min(size, 10), 'ModelProto field tag');
+  const tag = w.varint(0, Math.min(size, 10), 'ModelProto field tag');
   const no = Math.floor(tag / 8), wt = tag & 7;
   if (MODEL_FIELDS[no] === wt) return;
   const hex = [...head.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
@@ -651,7 +683,7 @@ function parseModel(w: Walker): Omit<ModelInfo, 'path' | 'bytesRead'> {
   const M = 'ModelProto';
   sniff(w, size);
   let sawIr = false;
-  for (const f of w.fields(0, size, M)) {
+  for (const f = w.fields(0, size, M); f.next(); ) {
     switch (f.no) {
       case 1: m.irVersion = w.int(f, M, 'ir_version'); sawIr = true; break;
       case 2: m.producerName = w.str(f, M, 'producer_name'); break;
@@ -663,7 +695,7 @@ function parseModel(w: Walker): Omit<ModelInfo, 'path' | 'bytesRead'> {
       case 8: {
         w.expect(f, WT_LEN, M, 'opset_import');
         let domain = '', version = 0;
-        for (const g of w.fields(f.start, f.start + f.len, 'OperatorSetIdProto')) {
+        for (const g = w.fields(f.start, f.start + f.len, 'OperatorSetIdProto'); g.next(); ) {
           if (g.no === 1) domain = w.str(g, 'OperatorSetIdProto', 'domain');
           else if (g.no === 2) version = w.int(g, 'OperatorSetIdProto', 'version');
         }
@@ -673,7 +705,7 @@ function parseModel(w: Walker): Omit<ModelInfo, 'path' | 'bytesRead'> {
       case 14: {
         w.expect(f, WT_LEN, M, 'metadata_props');
         let key = '', value = '';
-        for (const g of w.fields(f.start, f.start + f.len, 'StringStringEntryProto')) {
+        for (const g = w.fields(f.start, f.start + f.len, 'StringStringEntryProto'); g.next(); ) {
           if (g.no === 1) key = w.str(g, 'StringStringEntryProto', 'key');
           else if (g.no === 2) value = w.str(g, 'StringStringEntryProto', 'value');
         }
@@ -683,7 +715,7 @@ function parseModel(w: Walker): Omit<ModelInfo, 'path' | 'bytesRead'> {
       case 25: {
         w.expect(f, WT_LEN, M, 'functions');
         const fn: FunctionInfo = { name: '', domain: '', inputs: [], outputs: [], nodes: [] };
-        for (const g of w.fields(f.start, f.start + f.len, 'FunctionProto')) {
+        for (const g = w.fields(f.start, f.start + f.len, 'FunctionProto'); g.next(); ) {
           if (g.no === 1) fn.name = w.str(g, 'FunctionProto', 'name');
           else if (g.no === 10) fn.domain = w.str(g, 'FunctionProto', 'domain');
           else if (g.no === 4) fn.inputs.push(w.str(g, 'FunctionProto', 'input'));
