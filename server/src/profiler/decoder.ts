@@ -6,6 +6,7 @@
  * [batch, kv_heads, past_len, head_dim], `input_ids` / `position_ids` [batch, new], `attention_mask`
  * [batch, past_len + new].
  */
+import { cleanRuntimeMessage } from '../core/profile/failures';
 import { fitDecode, fitPrefill } from '../core/profile/fit';
 import { generateTensor, resolveShape, type InputTensor } from '../core/profile/inputs';
 import type { DecoderPlan, DecoderProfile, TensorInfo } from '../core/profile/protocol';
@@ -145,39 +146,53 @@ export async function profileDecoder(
       notes.push('the model rejects an empty KV cache; prefill measured with a 1-token past');
     }
     if (!emptyPastOk) feeds = feedsFor(l, 1, 1, p, bind, assumptions);
-    const stats = await timeRuns(() => session.run(feeds), perPoint);
-    profile.prefill.push({ prompt: p, stats });
+    try {
+      const stats = await timeRuns(() => session.run(feeds), perPoint);
+      profile.prefill.push({ prompt: p, stats });
+    } catch (e) {
+      // Longer prompts fail the same way (e.g. past the model's position table): stop the series.
+      notes.push(`prefill P=${p} failed, longer prompts skipped: ${cleanRuntimeMessage(e instanceof Error ? e.message : String(e))}`);
+      break;
+    }
   }
 
   // Decode: start so that the timed steps are centred on context c; step with the KV cache.
   for (const b of batches) {
     for (const c of contexts) {
       progress(`decoder step B=${b} c=${c}`);
-      const start = Math.max(0, c - 1 - Math.floor(steps / 2));
-      const initial = feedsFor(l, b, start, 1, bind, assumptions);
-      const samples: number[] = [];
-      const t0 = performance.now();
-      let rounds = 0;
-      do {
-        let feeds: Feeds = { ...initial };
-        let past = start;
-        for (let s = 0; s <= steps; s++) {
-          const t = process.hrtime.bigint();
-          const out = await session.run(feeds);
-          const ms = Number(process.hrtime.bigint() - t) / 1e6;
-          if (s > 0) samples.push(ms); // the first step of each round warms caches for this shape
-          past++;
-          const next: Feeds = { ...feeds };
-          for (const [present, pastName] of pairs) next[pastName] = outputAsTensor(out[present]);
-          if (l.mask) next[l.mask.name] = toTensor(generateTensor(l.mask.name, l.mask.dtype, [b, past + 1]));
-          if (l.pos) next[l.pos.name] = toTensor(generateTensor(l.pos.name, l.pos.dtype, [b, 1], past));
-          feeds = next;
-        }
-        rounds++;
-      } while (performance.now() - t0 < perPoint.maxTimeMs && !(samples.length >= 12 && ciOk(samples, rule.targetCi)));
-      const stats: LatencyStats = summarize(samples, rounds, samples.length >= 12 && ciOk(samples, rule.targetCi) ? 'ci' : 'time');
-      profile.decode.push({ batch: b, context: c, stats });
+      try {
+        profile.decode.push({ batch: b, context: c, stats: await decodePoint(b, c) });
+      } catch (e) {
+        notes.push(`decode step B=${b} c=${c} failed, longer contexts skipped: ${cleanRuntimeMessage(e instanceof Error ? e.message : String(e))}`);
+        break;
+      }
     }
+  }
+
+  async function decodePoint(b: number, c: number): Promise<LatencyStats> {
+    const start = Math.max(0, c - 1 - Math.floor(steps / 2));
+    const initial = feedsFor(l, b, start, 1, bind, assumptions);
+    const samples: number[] = [];
+    const t0 = performance.now();
+    let rounds = 0;
+    do {
+      let feeds: Feeds = { ...initial };
+      let past = start;
+      for (let s = 0; s <= steps; s++) {
+        const t = process.hrtime.bigint();
+        const out = await session.run(feeds);
+        const ms = Number(process.hrtime.bigint() - t) / 1e6;
+        if (s > 0) samples.push(ms); // the first step of each round warms caches for this shape
+        past++;
+        const next: Feeds = { ...feeds };
+        for (const [present, pastName] of pairs) next[pastName] = outputAsTensor(out[present]);
+        if (l.mask) next[l.mask.name] = toTensor(generateTensor(l.mask.name, l.mask.dtype, [b, past + 1]));
+        if (l.pos) next[l.pos.name] = toTensor(generateTensor(l.pos.name, l.pos.dtype, [b, 1], past));
+        feeds = next;
+      }
+      rounds++;
+    } while (performance.now() - t0 < perPoint.maxTimeMs && !(samples.length >= 12 && ciOk(samples, rule.targetCi)));
+    return summarize(samples, rounds, samples.length >= 12 && ciOk(samples, rule.targetCi) ? 'ci' : 'time');
   }
 
   try {

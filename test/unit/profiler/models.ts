@@ -14,6 +14,8 @@ export interface TestModels {
   mlp: string;
   conv: string;
   decoder: string;
+  /** A decoder whose position table holds only 64 positions (longer contexts fail at run time). */
+  decoderShort: string;
   badOp: string;
   runFail: string;
   cleanup(): void;
@@ -51,6 +53,7 @@ export async function writeTestModels(): Promise<TestModels> {
   await writeModel(p('mlp.onnx'), buildMlp({ layers: 2, hidden: 64, inputs: 32, outputs: 10 }));
   await writeModel(p('conv.onnx'), buildConvClassifier({ channels: [8, 16], imageSize: 16 }));
   await writeModel(p('decoder.onnx'), buildDecoder({ layers: 2, hidden: 32, heads: 4, kvHeads: 2, vocab: 64, maxPositions: 256 }));
+  await writeModel(p('decoder-short.onnx'), buildDecoder({ layers: 1, hidden: 16, heads: 2, vocab: 32, maxPositions: 64, seed: 5 }));
   await writeModel(p('bad-op.onnx'), badOpModel());
   await writeModel(p('run-fail.onnx'), runFailModel());
   return {
@@ -58,6 +61,7 @@ export async function writeTestModels(): Promise<TestModels> {
     mlp: p('mlp.onnx'),
     conv: p('conv.onnx'),
     decoder: p('decoder.onnx'),
+    decoderShort: p('decoder-short.onnx'),
     badOp: p('bad-op.onnx'),
     runFail: p('run-fail.onnx'),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),

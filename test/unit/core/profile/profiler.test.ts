@@ -183,6 +183,29 @@ describe('core/profile/profiler (real onnxruntime-node)', function () {
     assert.deepEqual(r.value.fed.find((f) => f.name === 'attention_mask')!.dims, [1, 129]);
   });
 
+  it('a decoder grid point the model cannot run is a note, the rest is kept', async () => {
+    const r = await p.measure({
+      modelPath: m.decoderShort,
+      bind: { past_sequence: 16 },
+      maxTimeMs: 200,
+      opProfile: false,
+      decoder: { prompts: [8, 16, 100], batches: [1, 2], contexts: [16, 32, 100], steps: 2 },
+    });
+    assert.ok(r.ok, JSON.stringify(r));
+    const d = r.value.decoder!;
+    assert.deepEqual(
+      d.prefill.map((x) => x.prompt),
+      [8, 16],
+    );
+    assert.deepEqual(
+      d.decode.map((x) => `${x.batch}/${x.context}`),
+      ['1/16', '1/32', '2/16', '2/32'],
+    );
+    assert.ok(d.notes.some((n) => /prefill P=100 failed, longer prompts skipped/.test(n)), JSON.stringify(d.notes));
+    assert.ok(d.notes.some((n) => /decode step B=1 c=100 failed/.test(n)));
+    assert.ok(d.decodeFit);
+  });
+
   it('uses sample inputs from a file and reports a bad one as invalid input', async () => {
     const good = path.join(m.dir, 'samples.json');
     writeFileSync(good, JSON.stringify({ input: { dims: [2, 32], dtype: 'float32', data: new Array(64).fill(0.5) } }));
