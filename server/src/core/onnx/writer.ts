@@ -35,6 +35,11 @@ export interface TensorSpec {
   data?: TensorData;
   /** Keep this tensor inline even when the model is written with external data. */
   inline?: boolean;
+  /**
+   * Reference data that already lies in an external file (no `data`): written as data_location
+   * EXTERNAL with these entries (for shape-only models and for data files written separately).
+   */
+  externalRef?: { location: string; offset: number; length: number };
 }
 
 /** An attribute value; plain numbers become INT when integral, else FLOAT (use `attr.*` to force). */
@@ -136,6 +141,15 @@ class Encoder {
 
   tensor(t: TensorSpec, allowExternal: boolean): Record<string, unknown> {
     const out: Record<string, unknown> = { name: t.name, data_type: t.dtype, dims: t.dims };
+    if (t.externalRef) {
+      out.data_location = 1;
+      out.external_data = [
+        { key: 'location', value: t.externalRef.location },
+        { key: 'offset', value: String(t.externalRef.offset) },
+        { key: 'length', value: String(t.externalRef.length) },
+      ];
+      return out;
+    }
     if (!t.data) return out;
     const bits = dtypeBits(t.dtype);
     const expected = Math.ceil((elementCount(t.dims) * bits) / 8);

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { analyzeModel } from '../../../../server/src/core/onnx/analyze';
 import { allGraphs, OnnxReadError, readModel, readModelBytes, readTensorData, readTensorProto, tensorValues } from '../../../../server/src/core/onnx/reader';
 import { DataType, serializeModel, tensorBytes, writeModel, type ModelSpec } from '../../../../server/src/core/onnx/writer';
 import { buildDecoder, buildMlp } from '../../../../server/src/core/onnx/builders';
@@ -102,6 +103,43 @@ describe('core/onnx/reader', () => {
       // A location escaping the model folder is refused.
       (w.external as { location: string }).location = '../../etc/passwd';
       assert.match(thrown(() => readTensorData(m, w)).message, /outside the model's folder/);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('external data split over files and past 2 GiB (sparse file): offsets kept exact, payloads read there', async () => {
+    const t = tempDir();
+    try {
+      const far = 3 * 2 ** 30 + 12345; // beyond what a 32-bit offset or readFileSync could reach
+      const payload = Buffer.from(Float32Array.of(1.5, -2.5, 3.5, 4.5).buffer);
+      const big = path.join(t.dir, 'weights-1.bin');
+      const fd = openSync(big, 'w');
+      writeSync(fd, payload, 0, payload.length, far);
+      closeSync(fd);
+      writeFileSync(path.join(t.dir, 'weights-2.bin'), Buffer.concat([Buffer.alloc(8), payload]));
+      const spec: ModelSpec = {
+        graph: {
+          nodes: [{ op: 'Add', inputs: ['a', 'b'], outputs: ['y'] }],
+          inputs: [],
+          outputs: [{ name: 'y', dtype: DataType.FLOAT, shape: [4] }],
+          initializers: [
+            { name: 'a', dtype: DataType.FLOAT, dims: [4], externalRef: { location: 'weights-1.bin', offset: far, length: 16 } },
+            { name: 'b', dtype: DataType.FLOAT, dims: [4], externalRef: { location: 'weights-2.bin', offset: 8, length: 16 } },
+          ],
+        },
+      };
+      const file = path.join(t.dir, 'split.onnx');
+      await writeModel(file, spec);
+      const m = readModel(file);
+      const [a, b] = m.graph.initializers;
+      assert.deepEqual(a.external, { location: 'weights-1.bin', offset: far, length: 16 });
+      assert.deepEqual(Buffer.from(readTensorData(m, a)), payload);
+      assert.deepEqual(Buffer.from(readTensorData(m, b)), payload);
+      const { summary } = analyzeModel(m);
+      assert.deepEqual(summary.externalData.files.map((f) => [f.location, f.bytes, f.exists]), [['weights-1.bin', 16, true], ['weights-2.bin', 16, true]]);
+      (a.external as { offset: number }).offset = far + 100;
+      assert.match(thrown(() => readTensorData(m, a)).message, /past the end of 'weights-1\.bin'/);
     } finally {
       t.cleanup();
     }
