@@ -4,7 +4,7 @@
  * End-to-end tests in the real VS Code workbench: code-server (installed on first use, cached)
  * driven by Debian's Chromium through playwright-core.
  *
- *   node test/e2e/run.mjs [--only inhost|ui] [--vsix FILE] [--keep]
+ *   node test/e2e/run.mjs [--only inhost|ui] [--vsix FILE|build] [--keep]
  *
  * 1. in-host: loads the extension from the working tree and runs dist/test/inhost.js inside the
  *    extension host (extensionTestsPath); the exit code comes back through codeAutomationExit and the
@@ -12,12 +12,14 @@
  * 2. ui: the same workbench seen by a user: highlighting, squiggle, Problems, hovers, completion and
  *    palette commands, with screenshots under test-artifacts/e2e/.
  * With --vsix FILE the extension is installed from the package instead (code-server
- * --install-extension) and the in-host suite runs against that installed build.
+ * --install-extension) and the in-host suite runs against that installed build; `--vsix build`
+ * first packages this machine's .vsix with scripts/package.mjs into a temporary folder.
  * Waits are conditions; the server is always stopped (finally + signal handlers).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { REPO_ROOT, ensureCodeServer, installVsix, remoteUri, startCodeServer, stopOnExit, workbenchUrl } from '../../scripts/lib/codeServer.mjs';
@@ -48,10 +50,28 @@ const tmp = mkdtempSync(join(tmpdir(), 'ttc-e2e-'));
 const ws = createWorkspace(REPO_ROOT, tmp);
 const resultFile = join(tmp, 'inhost-result.json');
 let extensionsDir;
+/** Where the extension under test lives: the working tree, or the folder the .vsix installed. */
+let extensionPath = REPO_ROOT;
+if (opts.vsix === 'build') {
+  const out = join(tmp, 'vsix');
+  log('packaging the .vsix (scripts/package.mjs)');
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'package.mjs'), '--out', out], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const made = existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.vsix')) : [];
+  if (r.status !== 0 || made.length !== 1) {
+    console.error(`e2e: packaging failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+    rmSync(tmp, { recursive: true, force: true });
+    process.exit(1);
+  }
+  opts.vsix = join(out, made[0]);
+}
 if (opts.vsix) {
   extensionsDir = join(tmp, 'exts');
   await installVsix(install, resolve(opts.vsix), extensionsDir);
-  log(`installed ${opts.vsix} into a fresh extensions folder`);
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+  const installed = readdirSync(extensionsDir).find((d) => d.toLowerCase().startsWith(`${pkg.publisher}.${pkg.name}-`.toLowerCase()));
+  if (!installed) throw new Error(`code-server --install-extension left no ${pkg.publisher}.${pkg.name} folder in ${extensionsDir}`);
+  extensionPath = join(extensionsDir, installed);
+  log(`installed ${basename(opts.vsix)} as ${installed}`);
 }
 
 /** @type {import('../../scripts/lib/codeServer.mjs').RunningCodeServer | undefined} */
@@ -67,23 +87,33 @@ stopOnExit(cleanup);
 
 let failed = false;
 try {
-  server = await startCodeServer(install, { runDir: join(tmp, 'run'), extensionsDir, env: { TTC_LENS_E2E_RESULT: resultFile } });
+  server = await startCodeServer(install, {
+    runDir: join(tmp, 'run'),
+    extensionsDir,
+    env: { TTC_LENS_E2E_RESULT: resultFile },
+    // A fixed theme and layout so screenshots are comparable run to run.
+    settings: { 'workbench.colorTheme': 'Default Dark Modern', 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'window.commandCenter': false },
+  });
   log(`code-server ${server.origin} ready (pid ${server.pid})`);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
-  const extPayload = opts.vsix ? [] : [['extensionDevelopmentPath', remoteUri(server.origin, REPO_ROOT)]];
+  // VS Code runs extensionTestsPath only for a development extension, so with --vsix the in-host
+  // suite loads the folder the .vsix was installed to (exactly the packaged files) that way; the
+  // UI flow then uses the installed extension as a user would, with no payload at all.
+  /** @type {Array<[string, string]>} */
+  const devPayload = [['extensionDevelopmentPath', remoteUri(server.origin, extensionPath)]];
 
   if (opts.only !== 'ui') {
-    const code = await runInHost(browser, server.origin, /** @type {Array<[string,string]>} */ (extPayload));
+    const code = await runInHost(browser, server.origin, devPayload);
     failed ||= code !== 0;
   }
-  if (opts.only !== 'inhost' && !opts.vsix) {
+  if (opts.only !== 'inhost') {
     const page = await newPage(browser, 'ui');
-    await page.goto(workbenchUrl(server.origin, ws, /** @type {Array<[string,string]>} */ (extPayload)));
-    const res = await uiFlows(page, { artifacts: ARTIFACTS, log });
+    await page.goto(workbenchUrl(server.origin, ws, opts.vsix ? [] : devPayload));
+    const res = await uiFlows(page, { artifacts: ARTIFACTS, log, activationOnly: !!opts.vsix });
     for (const r of res) log(`${r.ok ? 'PASS' : 'FAIL'} ui: ${r.name}${r.ok ? '' : `\n    ${r.error}`}`);
     writeFileSync(join(ARTIFACTS, 'ui-result.json'), JSON.stringify(res, null, 2));
     failed ||= res.some((r) => !r.ok);
@@ -130,12 +160,12 @@ async function runInHost(b, origin, extPayload) {
   const payload = [...extPayload, ['extensionTestsPath', remoteUri(origin, join(REPO_ROOT, 'dist', 'test', 'inhost.js'))]];
   log('in-host tests: starting');
   await page.goto(workbenchUrl(origin, ws, /** @type {Array<[string,string]>} */ (payload)));
-  const timeout = new Promise((r) => setTimeout(() => r('timeout'), 300_000).unref());
+  const timeout = new Promise((r) => setTimeout(() => r('timeout'), 240_000).unref());
   const code = await Promise.race([exited, timeout]);
   await page.screenshot({ path: join(ARTIFACTS, 'inhost-end.png') }).catch(() => undefined);
   await page.context().close();
   if (code === 'timeout') {
-    log('in-host tests: no exit code within 300 s');
+    log('in-host tests: no exit code within 240 s');
     return 1;
   }
   if (existsSync(resultFile)) {

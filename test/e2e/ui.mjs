@@ -13,11 +13,12 @@ const STEP_TIMEOUT = 45_000;
  */
 
 /**
- * Run every flow against a workbench that is loading the planted workspace.
- * @param {Page} page @param {{ artifacts: string, log: (m: string) => void }} env
+ * Run every flow against a workbench that is loading the planted workspace. `activationOnly` stops
+ * after the checks that prove an installed extension activates and answers (used with --vsix).
+ * @param {Page} page @param {{ artifacts: string, log: (m: string) => void, activationOnly?: boolean }} env
  * @returns {Promise<StepResult[]>}
  */
-export async function uiFlows(page, { artifacts, log }) {
+export async function uiFlows(page, { artifacts, log, activationOnly }) {
   page.setDefaultTimeout(STEP_TIMEOUT);
   /** @type {StepResult[]} */
   const results = [];
@@ -73,6 +74,11 @@ export async function uiFlows(page, { artifacts, log }) {
     return rows;
   });
 
+  if (activationOnly) {
+    await step('hover a model path', async () => hover(page, 'models/decoder-tiny.onnx', /decoder-tiny[\s\S]*(input|parameter|FLOP)/i));
+    return results;
+  }
+
   await step('hover a key', async () => {
     return await hover(page, 'beam_width', /Expansions per kept beam/);
   });
@@ -107,9 +113,14 @@ export async function uiFlows(page, { artifacts, log }) {
     await palette(page, 'TTC Lens: Show Model Summary');
     const tab = page.locator('.tabs-container .tab').filter({ hasText: /decoder-tiny/ }).filter({ hasText: /Preview|summary/ }).first();
     await tab.waitFor();
-    // The preview is a webview: wait for its frame to render some text.
-    await page.locator('iframe.webview.ready').first().waitFor();
-    return await tab.innerText();
+    // The preview is a webview (an iframe holding the content frame): wait for the rendered text.
+    const body = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('body');
+    await body.getByText('decoder-tiny.onnx').first().waitFor();
+    const text = await body.innerText();
+    if (!/Parameters|FLOPs|Inputs/i.test(text)) throw new Error(`the summary preview shows no model facts: ${text.slice(0, 300)}`);
+    // Give the keyboard back to the workbench (keys pressed inside a webview can be lost).
+    await page.locator('.tabs-container .tab').filter({ hasText: 'planted.ttc.yaml' }).first().click();
+    return { tab: await tab.innerText(), text: text.slice(0, 400) };
   });
 
   await step('palette: Restart Server', async () => {
@@ -123,7 +134,7 @@ export async function uiFlows(page, { artifacts, log }) {
   await step('screenshot for the README', async () => {
     await page.keyboard.press('Control+Shift+M');
     await quickOpen(page, 'planted.ttc.yaml');
-    await hover(page, 'temprature', /temperature/);
+    await hover(page, 'models/decoder-tiny.onnx', /Parameters/);
     await page.screenshot({ path: join(artifacts, 'readme.png') });
   });
   return results;
@@ -141,11 +152,30 @@ async function dismissDialogs(page) {
   }
 }
 
+/**
+ * Press `key` until the quick input shows. Keys pressed while a webview (e.g. the Markdown preview)
+ * holds the focus can be lost, so the retry first gives the focus back to the active editor tab.
+ * @param {Page} page @param {string} key
+ */
+async function openQuickInput(page, key) {
+  const input = page.locator('.quick-input-widget input');
+  for (let i = 0; ; i++) {
+    await page.keyboard.press(key);
+    try {
+      await input.waitFor({ timeout: 5000 });
+      return input;
+    } catch (err) {
+      if (i >= 3) throw err;
+      await page.keyboard.press('Escape');
+      const tab = page.locator('.tabs-container .tab.active').first();
+      if (await tab.count()) await tab.click();
+    }
+  }
+}
+
 /** @param {Page} page @param {string} file */
 async function quickOpen(page, file) {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
+  const input = await openQuickInput(page, 'Control+P');
   await input.fill(file);
   await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: file }).first().waitFor();
   await page.keyboard.press('Enter');
@@ -155,9 +185,7 @@ async function quickOpen(page, file) {
 
 /** @param {Page} page @param {string} command e.g. "TTC Lens: Show Output" */
 async function palette(page, command) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
+  const input = await openQuickInput(page, 'F1');
   await input.fill(`>${command}`);
   await page.locator('.quick-input-list .monaco-list-row').first().filter({ hasText: command }).waitFor();
   await page.keyboard.press('Enter');
@@ -167,9 +195,7 @@ async function palette(page, command) {
 /** @param {Page} page @param {number} line */
 async function goToLine(page, line) {
   await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-  await page.keyboard.press('Control+G');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
+  const input = await openQuickInput(page, 'Control+G');
   await input.fill(`:${line}`);
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
