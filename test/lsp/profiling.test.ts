@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
@@ -155,13 +155,35 @@ describe('lsp: ttcLens/profileModels', function () {
   it('autoProfile measures a config when it is opened', async () => {
     conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ profiler: { maxTimeMs: 300, autoProfile: true } })));
     conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
-    const autoText = ['version: 1', 'models:', '  c:', '    path: models/conv.onnx', '    dims: { batch: 3 }', ''].join('\n');
+    const autoText = ['version: 1', 'models:', '  c:', '    path: models/conv.onnx', '    dims: { batch: 3 }', 'hardware:', '  threads: 1', ''].join('\n');
     const autoUri = uri.replace('app.ttc.yaml', 'auto.ttc.yaml');
     writeFileSync(new URL(autoUri), autoText);
     conn.sendNotification('textDocument/didOpen', { textDocument: { uri: autoUri, languageId: 'ttc', version: 1, text: autoText } });
     await status.wait((s) => s.state === 'ok' && s.message === 'Profiled 1 model(s)');
     const h = await conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: autoUri }, position: { line: 3, character: 14 } });
     assert.match(h!.contents.value, /Measured on this machine/);
+  });
+
+  it('after a restart the hover finds the cached numbers with the options the open config gives', async () => {
+    const autoUri = uri.replace('app.ttc.yaml', 'auto.ttc.yaml');
+    const autoText = readFileSync(new URL(autoUri), 'utf8');
+    const second = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'server/src/server.ts'), '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    const c2 = createMessageConnection(new StreamMessageReader(second.stdout!), new StreamMessageWriter(second.stdin!));
+    try {
+      c2.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({})));
+      c2.onRequest('client/registerCapability', () => null);
+      c2.listen();
+      await c2.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions: { storagePath: path.join(m.dir, 'storage'), workspaceTrusted: true } });
+      c2.sendNotification('initialized', {});
+      c2.sendNotification('textDocument/didOpen', { textDocument: { uri: autoUri, languageId: 'ttc', version: 1, text: autoText } });
+      const h = await c2.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: autoUri }, position: { line: 3, character: 14 } });
+      assert.match(h!.contents.value, /Measured on this machine\*\* \(CPU, 1 threads\) · cached/);
+      await c2.sendRequest('shutdown');
+      c2.sendNotification('exit');
+    } finally {
+      c2.dispose();
+      second.kill();
+    }
   });
 
   it('never executes a model in an untrusted workspace', async () => {

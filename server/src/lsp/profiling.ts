@@ -186,14 +186,32 @@ function register(ctx: ServerContext): void {
     return out;
   });
 
+  /** Measurement options the open configs give a model (plus the plain default), for cache look-ups. */
+  const optionsFor = async (absPath: string, bind: Record<string, number>): Promise<MeasureOptions[]> => {
+    const out: MeasureOptions[] = [];
+    for (const doc of ctx.documents.all()) {
+      const fsPath = fsPathOf(doc.uri);
+      if (!fsPath || !isTtcDocument(doc)) continue;
+      const settings = await ctx.getSettings(doc.uri);
+      for (const j of jobsForConfig(parseConfig(doc.getText()).config, fsPath, settings)) {
+        if (j.options.modelPath === absPath && stableStringify(j.options.bind ?? {}) === stableStringify(bind)) out.push(j.options);
+      }
+    }
+    out.push({ modelPath: absPath, bind });
+    return out;
+  };
+
   registerModelInfoProvider(async (absPath, bind) => {
     const mem = latest.get(bindKey(absPath, bind));
     if (mem) return formatMarkdown(mem.profile, mem.cached);
     const f = failures.get(absPath);
     if (f) return `**Profiling failed:** ${f.message}`;
     if (!/\.onnx$/i.test(absPath)) return undefined;
-    const hit = await get().cached({ modelPath: absPath, bind }).catch(() => undefined);
-    if (hit) return formatMarkdown(hit, true);
+    // After a restart only the cache knows: look it up with the options an open config would use.
+    for (const o of await optionsFor(absPath, bind)) {
+      const hit = await get().cached(o).catch(() => undefined);
+      if (hit) return formatMarkdown(hit, true);
+    }
     return ctx.workspaceTrusted ? '_Latency not measured yet: run **TTC Lens: Profile Models**._' : '_Latency is not measured in an untrusted workspace._';
   }, 200);
 
