@@ -264,12 +264,25 @@ export function analyzeModel(model: ModelInfo, options: AnalyzeOptions = {}): { 
   let parameters = 0, weightBytes = 0;
   const constantWeights = { nodes: 0, parameters: 0, bytes: 0 };
   const ext = new Map<string, { bytes: number; tensors: number }>();
+  // Packed low-bit weights (com.microsoft.MatMulNBits B: uint8 holding K×N values of `bits` bits)
+  // count as their logical parameters under an `int<bits>` key.
+  const packed = new Map<string, { params: number; key: string }>();
+  for (const sg of allGraphs(g)) {
+    for (const n of sg.nodes) {
+      if (n.opType !== 'MatMulNBits' || !n.inputs[1]) continue;
+      const a = (name: string) => n.attributes.find((x) => x.name === name)?.i;
+      const K = a('K'), N = a('N'), bits = a('bits') ?? 4;
+      if (K && N) packed.set(n.inputs[1], { params: K * N, key: `int${bits}` });
+    }
+  }
   const addWeight = (t: TensorInfo): void => {
-    const k = dtypeName(t.dtype);
+    const p = packed.get(t.name);
+    const k = p?.key ?? dtypeName(t.dtype);
+    const elements = p?.params ?? t.elements;
     const w = (weightsByDtype[k] ??= { parameters: 0, bytes: 0 });
-    w.parameters += t.elements;
+    w.parameters += elements;
     w.bytes += t.byteLength;
-    parameters += t.elements;
+    parameters += elements;
     weightBytes += t.byteLength;
     if (t.external) {
       const e = ext.get(t.external.location) ?? { bytes: 0, tensors: 0 };
@@ -293,7 +306,7 @@ export function analyzeModel(model: ModelInfo, options: AnalyzeOptions = {}): { 
         if (t && isWeightConstant(t)) {
           addWeight(t);
           constantWeights.nodes++;
-          constantWeights.parameters += t.elements;
+          constantWeights.parameters += packed.get(n.outputs[0])?.params ?? t.elements;
           constantWeights.bytes += t.byteLength;
         }
       }

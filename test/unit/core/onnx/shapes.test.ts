@@ -9,9 +9,11 @@ import * as path from 'node:path';
 import { readModel, readModelBytes, readTensorProto, tensorValues, type TensorInfo } from '../../../../server/src/core/onnx/reader';
 import { inferGraph } from '../../../../server/src/core/onnx/infer';
 import { show } from '../../../../server/src/core/onnx/expr';
-import { serializeModel, DataType } from '../../../../server/src/core/onnx/writer';
+import { serializeModel, DataType, type ModelSpec } from '../../../../server/src/core/onnx/writer';
 import { buildDecoder } from '../../../../server/src/core/onnx/builders';
 import { TESTDATA } from './helpers';
+import * as ort from 'onnxruntime-node';
+import { analyzeModel } from '../../../../server/src/core/onnx/analyze';
 
 describe('core/onnx/shapes', () => {
   describe('libonnx-testdata sweep', function () {
@@ -91,5 +93,63 @@ describe('core/onnx/shapes', () => {
     const r = inferGraph(m.graph, new Map([['', 17]]));
     assert.equal(r.types.get('y')!.shape!.map(show).join(','), 'batch,8*seq,8');
     assert.equal(r.types.get('z')?.shape, undefined, 'unknown custom op: no invented shape');
+  });
+
+  it('quantized and com.microsoft ops (MatMulNBits, DynamicQuantizeMatMul, MatMulInteger, GroupQueryAttention) match onnxruntime', async () => {
+    const M = 3, K = 64, N = 16, bs = 32, kb = K / bs;
+    const spec: ModelSpec = {
+      opsets: { '': 17, 'com.microsoft': 1 },
+      graph: {
+        nodes: [
+          { op: 'MatMulNBits', domain: 'com.microsoft', inputs: ['a', 'B', 'scales'], outputs: ['y1'], attrs: { K, N, bits: 4, block_size: bs, accuracy_level: 4 } },
+          { op: 'DynamicQuantizeMatMul', domain: 'com.microsoft', inputs: ['a', 'Bq', 'bs'], outputs: ['y2'] },
+          { op: 'DynamicQuantizeLinear', inputs: ['a'], outputs: ['aq', 'as', 'az'] },
+          { op: 'MatMulInteger', inputs: ['aq', 'Bu', 'az', 'bz'], outputs: ['y3'] },
+          { op: 'GroupQueryAttention', domain: 'com.microsoft', inputs: ['q', 'k', 'v', 'pk', 'pv', 'seqlens', 'total'], outputs: ['o', 'presk', 'presv'], attrs: { num_heads: 4, kv_num_heads: 2 } },
+        ],
+        inputs: [
+          { name: 'a', dtype: DataType.FLOAT, shape: ['m', K] },
+          { name: 'q', dtype: DataType.FLOAT, shape: ['b', 's', 32] },
+          { name: 'k', dtype: DataType.FLOAT, shape: ['b', 's', 16] },
+          { name: 'v', dtype: DataType.FLOAT, shape: ['b', 's', 16] },
+          { name: 'pk', dtype: DataType.FLOAT, shape: ['b', 2, 'p', 8] },
+          { name: 'pv', dtype: DataType.FLOAT, shape: ['b', 2, 'p', 8] },
+          { name: 'seqlens', dtype: DataType.INT32, shape: ['b'] },
+          { name: 'total', dtype: DataType.INT32, shape: [] },
+        ],
+        outputs: ['y1', 'y2', 'y3', 'o', 'presk', 'presv'].map((name) => ({ name, dtype: name === 'y3' ? DataType.INT32 : DataType.FLOAT })),
+        initializers: [
+          { name: 'B', dtype: DataType.UINT8, dims: [N, kb, bs / 2], data: new Uint8Array((N * kb * bs) / 2).fill(0x88) },
+          { name: 'scales', dtype: DataType.FLOAT, dims: [N * kb], data: new Float32Array(N * kb).fill(0.01) },
+          { name: 'Bq', dtype: DataType.INT8, dims: [K, N], data: new Int8Array(K * N).fill(3) },
+          { name: 'bs', dtype: DataType.FLOAT, dims: [N], data: new Float32Array(N).fill(0.02) },
+          { name: 'Bu', dtype: DataType.INT8, dims: [K, N], data: new Int8Array(K * N).fill(2) },
+          { name: 'bz', dtype: DataType.INT8, dims: [], data: new Int8Array(1) },
+        ],
+      },
+    };
+    const bytes = serializeModel(spec).model;
+    const sess = await ort.InferenceSession.create(bytes);
+    const f = (d: number[]) => new ort.Tensor('float32', new Float32Array(d.reduce((x, y) => x * y, 1)).fill(0.1), d);
+    const out = await sess.run({
+      a: f([M, K]), q: f([1, 2, 32]), k: f([1, 2, 16]), v: f([1, 2, 16]), pk: f([1, 2, 3, 8]), pv: f([1, 2, 3, 8]),
+      seqlens: new ort.Tensor('int32', Int32Array.of(4), [1]), total: new ort.Tensor('int32', Int32Array.of(5), []),
+    });
+    const bind = { m: M, b: 1, s: 2, p: 3 };
+    const m = readModelBytes(bytes);
+    const r = inferGraph(m.graph, new Map(m.opsets.map((o) => [o.domain, o.version])), { bind, useDeclared: false });
+    for (const name of ['y1', 'y2', 'y3', 'o', 'presk', 'presv']) assert.deepEqual(r.types.get(name)!.shape, out[name].dims, name);
+    const { summary } = analyzeModel(m, { bind });
+    assert.equal(summary.flops.coverage, 1);
+    assert.deepEqual(summary.flops.byOp, {
+      'com.microsoft.MatMulNBits': 2 * M * K * N,
+      'com.microsoft.DynamicQuantizeMatMul': 2 * M * K * N,
+      MatMulInteger: 2 * M * K * N,
+      DynamicQuantizeLinear: M * K,
+      // QKᵀ and PV over 5 keys for 2 queries, 4 heads of 8, plus softmax.
+      'com.microsoft.GroupQueryAttention': 4 * 4 * 2 * 5 * 8 + 3 * 4 * 2 * 5,
+    });
+    // The 4-bit packed weight counts its K×N logical parameters.
+    assert.deepEqual(summary.weightsByDtype.int4, { parameters: K * N, bytes: N * kb * (bs / 2) });
   });
 });
