@@ -43,6 +43,11 @@ export interface ModelSummary {
   inputs: TensorSummary[];
   outputs: TensorSummary[];
   parameters: number;
+  /**
+   * Parameters of embedding tables (2-D weights read by Gather): excluded from N in the Kaplan et al.
+   * (2020) per-token cost 2N, since a lookup costs no multiply-adds.
+   */
+  embeddingParameters: number;
   weightBytes: number;
   weightsByDtype: Record<string, { parameters: number; bytes: number }>;
   /** Weights held in Constant nodes (counted in `parameters` too). */
@@ -186,7 +191,8 @@ function bytesOf(t: TType | undefined, ev: (d: SymDim) => number | undefined): n
     if (v === undefined) return undefined;
     n *= Math.max(0, v);
   }
-  return Math.ceil((n * bits) / 8);
+  const b = Math.ceil((n * bits) / 8);
+  return Number.isSafeInteger(b) ? b : undefined;
 }
 
 /** Peak live activation bytes walking the nodes in order; each tensor is freed after its last use. */
@@ -292,6 +298,12 @@ export function analyzeModel(model: ModelInfo, options: AnalyzeOptions = {}): { 
     }
   };
   const graphs = allGraphs(g);
+  const embeddings = new Set<string>();
+  for (const sg of graphs) for (const n of sg.nodes) if (n.opType === 'Gather' && n.inputs[0]) embeddings.add(n.inputs[0]);
+  let embeddingParameters = 0;
+  for (const sg of graphs) {
+    for (const t of sg.initializers) if (embeddings.has(t.name) && t.dims.length === 2 && t.elements >= 1024) embeddingParameters += t.elements;
+  }
   let nodeCount = 0;
   const ops: Record<string, number> = {};
   for (const sg of graphs) {
@@ -417,6 +429,7 @@ export function analyzeModel(model: ModelInfo, options: AnalyzeOptions = {}): { 
       return s;
     }),
     parameters,
+    embeddingParameters,
     weightBytes,
     weightsByDtype,
     constantWeights,

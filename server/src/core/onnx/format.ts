@@ -78,7 +78,7 @@ export function formatSummaryText(s: ModelSummary): string {
   const lines: string[] = [];
   const kv = (k: string, v: string) => lines.push(`${k.padEnd(18)} ${v}`);
   if (s.path) kv('Model', s.path);
-  kv('Parameters', `${formatCount(s.parameters)} (${s.parameters})`);
+  kv('Parameters', `${formatCount(s.parameters)} (${s.parameters})${s.embeddingParameters ? `; ${formatCount(s.embeddingParameters)} in embedding tables` : ''}`);
   kv('Weights', `${formatBytes(s.weightBytes)} ${Object.entries(s.weightsByDtype).map(([k, v]) => `${k}: ${formatCount(v.parameters)} / ${formatBytes(v.bytes)}`).join(', ')}`);
   if (s.constantWeights.nodes) kv('  in Constants', `${s.constantWeights.nodes} nodes, ${formatCount(s.constantWeights.parameters)}`);
   kv('File size', formatBytes(s.fileSize));
