@@ -234,13 +234,21 @@ class Walker {
 
   string(pos: number, n: number, what: string, part = ''): string {
     if (n > MAX_STRING) this.fail(`${what}${part} is ${n} bytes long (limit ${MAX_STRING})`, pos);
-    const b = this.bytes(pos, n);
-    // Names are short and ASCII almost always: build them directly (no Buffer copy, no decoder call).
-    if (n <= 64) {
-      let ascii = true;
-      for (let i = 0; i < n; i++) if (b[i] > 127) ascii = false;
-      if (ascii) return String.fromCharCode.apply(null, b as unknown as number[]);
+    // Names are short and ASCII almost always: build them straight from the window (no subarray,
+    // no Buffer, no decoder call; those allocations dominated reading graphs of many nodes).
+    if (n <= 128 && n <= this.window) {
+      const i = this.ensure(pos, n);
+      const w = this.win;
+      let out = '';
+      let k = 0;
+      for (; k < n; k++) {
+        const c = w[i + k];
+        if (c > 127) break;
+        out += String.fromCharCode(c);
+      }
+      if (k === n) return out;
     }
+    const b = this.bytes(pos, n);
     return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
   }
 
