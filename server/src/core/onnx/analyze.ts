@@ -120,7 +120,9 @@ function defaultFor(name: string, input: ValueInfo, index: number): number {
   return 1;
 }
 
-const PAST_RE = /^(?:past_key_values|past_key_value|past|cache)[._]?(\d+)[._](key|value)$|^past_(key|value)[._]?(\d+)$|^past_key_values[._](\d+)$/;
+// past_key_values.0.key (Optimum, onnxruntime-genai), past.0.key, past_key_0, and the combined 5-D
+// [2, batch, heads, past, head_size] past_0 / past_key_values.0 of older GPT-2 style exports.
+const PAST_RE = /^(?:past_key_values|past_key_value|past|cache)[._]?(\d+)(?:[._](key|value))?$|^past_(key|value)[._]?(\d+)$/;
 
 function detectDecoder(g: GraphInfo): DecoderInfo | undefined {
   const past = g.inputs.filter((v) => PAST_RE.test(v.name));
@@ -129,7 +131,7 @@ function detectDecoder(g: GraphInfo): DecoderInfo | undefined {
   const layers = new Set<string>();
   for (const v of past) {
     const m = PAST_RE.exec(v.name)!;
-    layers.add(m[1] ?? m[4] ?? m[5]);
+    layers.add(m[1] ?? m[4]);
   }
   const first = past[0];
   const s = first.shape ?? [];

@@ -29,6 +29,23 @@ describe('core/onnx/analyze', () => {
     assert.ok(JSON.parse(JSON.stringify(s)).flops.total === s.flops.total, 'JSON-able');
   });
 
+  it('detects combined 5-D KV caches (past_0: [2, batch, heads, past, head_size], float16)', () => {
+    const inputs = [0, 1, 2].map((i) => ({ name: `past_${i}`, dtype: DataType.FLOAT16, shape: [2, 'batch', 12, 'past_sequence', 64] }));
+    const bytes = serializeModel({
+      graph: {
+        nodes: [0, 1, 2].map((i) => ({ op: 'Identity', inputs: [`past_${i}`], outputs: [`present_${i}`] })),
+        inputs,
+        outputs: [0, 1, 2].map((i) => ({ name: `present_${i}`, dtype: DataType.FLOAT16 })),
+      },
+    }).model;
+    const d = analyzeModel(readModelBytes(bytes)).summary.decoder!;
+    assert.equal(d.layers, 3);
+    assert.equal(d.kvHeads, 12);
+    assert.equal(d.headSize, 64);
+    assert.equal(d.kvDtype, 'float16');
+    assert.equal(d.kvBytesPerToken, 3 * 2 * 12 * 64 * 2);
+  });
+
   it('reports nodes without a rule instead of counting them as zero', () => {
     const body: GraphSpec = { name: 'body', nodes: [], inputs: [], outputs: [] };
     const bytes = serializeModel({
