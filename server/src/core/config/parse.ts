@@ -4,7 +4,7 @@
  * Problems here are syntax and structure (schema); semantic rules live in service/validation.
  */
 import * as path from 'node:path';
-import { parseDocument, type Document } from 'yaml';
+import { parseDocument, visit, type Document } from 'yaml';
 import { normalize } from './normalize';
 import { checkStructure } from './structure';
 import type { TtcConfig } from './types';
@@ -36,8 +36,56 @@ export interface ParsedConfig {
   doc?: Document;
 }
 
-/** Bigger than any plausible config; beyond it we don't try (bounded time on pasted junk). */
-export const MAX_CONFIG_CHARS = 1_000_000;
+/**
+ * 100× the largest plausible config (5000 one-line models fit); beyond it we don't try. The yaml
+ * library needs seconds for half a megabyte of pathological flow syntax, and the server is single-threaded.
+ */
+export const MAX_CONFIG_CHARS = 256_000;
+/** Deeper than any config (they nest 4 levels); yaml's time grows fast with pathological nesting. */
+export const MAX_NESTING = 64;
+/** Aliases a config may use; yaml's alias expansion check is superlinear in chained aliases. */
+export const MAX_ALIASES = 100;
+
+/**
+ * Where flow brackets (`[[[[`) or sequence dashes on one line (`- - - -`) nest deeper than
+ * MAX_NESTING, if they do. A cheap scan that skips quoted text and comments.
+ */
+export function excessiveNesting(text: string): number | undefined {
+  let depth = 0;
+  let quote = '';
+  let lineStart = true;
+  let dashes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote && !(quote === '"' && text[i - 1] === '\\')) quote = '';
+      continue;
+    }
+    if (c === '\n') {
+      lineStart = true;
+      dashes = 0;
+      continue;
+    }
+    if (lineStart && c === '-' && (text[i + 1] === ' ' || text[i + 1] === '\n' || i + 1 === text.length)) {
+      if (++dashes > MAX_NESTING) return i;
+      continue;
+    }
+    if (c !== ' ' && c !== '\t') lineStart = false;
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl - 1;
+    } else if (c === '"' || c === "'") {
+      // Only a quote that starts a scalar opens a quoted string (`it's` inside plain text does not).
+      if (i === 0 || /[\s[{,:]/.test(text[i - 1])) quote = c;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_NESTING) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return undefined;
+}
 const MAX_SYNTAX_PROBLEMS = 50;
 
 function firstLine(text: string): OffsetRange {
@@ -60,8 +108,13 @@ function emptyResult(problems: Problem[], raw?: unknown, doc?: Document): Parsed
 export function parseConfig(text: string): ParsedConfig {
   const top = firstLine(text);
   if (text.length > MAX_CONFIG_CHARS) {
-    const mb = (text.length / 1e6).toFixed(1);
-    return emptyResult([{ message: `This file is too large to be a TTC config (${mb} M characters; the limit is ${MAX_CONFIG_CHARS / 1e6} M).`, severity: 'error', range: top, code: 'too-large' }]);
+    const k = Math.round(text.length / 1000);
+    return emptyResult([{ message: `This file is too large to be a TTC config (${k} K characters; the limit is ${MAX_CONFIG_CHARS / 1000} K).`, severity: 'error', range: top, code: 'too-large' }]);
+  }
+  const deep = excessiveNesting(text);
+  if (deep !== undefined) {
+    const range = { start: deep, end: Math.min(text.length, deep + 1) };
+    return emptyResult([{ message: `This file nests more than ${MAX_NESTING} levels deep; a TTC config needs a handful. It was not analysed further.`, severity: 'error', range, code: 'too-large' }]);
   }
   let doc: Document;
   try {
@@ -91,6 +144,12 @@ export function parseConfig(text: string): ParsedConfig {
   for (const key of duplicateKeys(doc).slice(0, MAX_SYNTAX_PROBLEMS)) {
     const range = nodeRange(key) ?? top;
     problems.push({ message: `YAML: the key '${text.slice(range.start, range.end)}' appears twice in this mapping; the last one wins.`, severity: 'error', range, code: 'duplicate-key' });
+  }
+  let aliases = 0;
+  visit(doc, { Alias: () => (++aliases > MAX_ALIASES ? visit.BREAK : undefined) });
+  if (aliases > MAX_ALIASES) {
+    problems.push({ message: `This file uses more than ${MAX_ALIASES} YAML aliases (*name); TTC Lens does not expand that many.`, severity: 'error', range: top, code: 'too-large' });
+    return emptyResult(problems, undefined, doc);
   }
   let raw: unknown;
   try {

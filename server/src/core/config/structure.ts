@@ -63,7 +63,8 @@ export function checkStructure(raw: unknown, doc: Document, fallback: OffsetRang
   if (validate(raw)) return [];
   const problems: Problem[] = [];
   const seen = new Set<string>();
-  const errors = (validate.errors ?? []) as ErrorObject[];
+  // Far more than anyone reads; describing tens of thousands (a pasted data file) would only cost time.
+  const errors = ((validate.errors ?? []) as ErrorObject[]).slice(0, 1000);
   // One message per value: a wrong type makes enum/range/pattern errors on the same value noise.
   const typeErrorAt = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   for (const e of errors) {
