@@ -110,6 +110,8 @@ export interface SerializedModel {
   external?: Uint8Array;
 }
 
+const MAX_PROTO_BYTES = 2 ** 31 - 1;
+
 let rootCache: protobuf.Root | undefined;
 function root(): protobuf.Root {
   rootCache ??= protobuf.parse(ONNX_PROTO, { keepCase: true }).root;
@@ -137,6 +139,7 @@ class Encoder {
   /** External data chunks (offset order). */
   chunks: Uint8Array[] = [];
   extSize = 0;
+  inlineBytes = 0;
   constructor(private readonly ext?: ExternalDataOptions) {}
 
   tensor(t: TensorSpec, allowExternal: boolean): Record<string, unknown> {
@@ -173,6 +176,7 @@ class Encoder {
       ];
     } else {
       out.raw_data = raw;
+      this.inlineBytes += raw.byteLength;
     }
     return out;
   }
@@ -245,6 +249,9 @@ export function serializeModel(spec: ModelSpec, options: { externalData?: Extern
   };
   if (spec.docString) model.doc_string = spec.docString;
   if (spec.metadata) model.metadata_props = Object.entries(spec.metadata).map(([key, value]) => ({ key, value }));
+  if (enc.inlineBytes > MAX_PROTO_BYTES) {
+    throw new Error(`model has ${enc.inlineBytes} bytes of inline tensor data: protobuf messages are limited to 2 GiB; write it with externalData`);
+  }
   const ModelProto = root().lookupType('onnx.ModelProto');
   const bytes = ModelProto.encode(model).finish();
   if (!options.externalData) return { model: bytes };
