@@ -58,12 +58,45 @@ for v in [v for g in graphs(inf.graph) for v in list(g.value_info) + list(g.outp
     if not t.HasField('shape'): continue
     dims = [d.dim_value if d.HasField('dim_value') else None for d in t.shape.dim]
     if all(d is not None for d in dims): shapes[v.name] = dims
-print(json.dumps({'params': params, 'shapes': shapes}))
+# FLOPs of Conv / MatMul / Gemm from python's own inferred shapes (2 per multiply-accumulate, + bias).
+consts = {}
+for n in m.graph.node:
+    if n.op_type == 'Constant':
+        for a in n.attribute:
+            if a.name == 'value': consts[n.output[0]] = list(a.t.dims)
+for t in m.graph.initializer: consts[t.name] = list(t.dims)
+known = dict(shapes)
+for v in inf.graph.input:
+    dims = [d.dim_value if d.HasField('dim_value') else None for d in v.type.tensor_type.shape.dim]
+    if all(d is not None for d in dims): known[v.name] = dims
+def shape(name): return consts.get(name, known.get(name))
+def prod(xs):
+    p = 1
+    for x in xs: p *= x
+    return p
+flops = {'Conv': 0, 'MatMul': 0, 'Gemm': 0}
+complete = {'Conv': True, 'MatMul': True, 'Gemm': True}
+for n in m.graph.node:
+    if n.op_type not in flops: continue
+    out, a, w = shape(n.output[0]), shape(n.input[0]), shape(n.input[1])
+    if out is None or a is None or w is None:
+        complete[n.op_type] = False; continue
+    if n.op_type == 'Conv':
+        flops['Conv'] += 2 * prod(out) * prod(w[1:]) + (prod(out) if len(n.input) > 2 and n.input[2] else 0)
+    elif n.op_type == 'MatMul':
+        flops['MatMul'] += 2 * prod(out) * a[-1]
+    else:
+        ta = [x.i for x in n.attribute if x.name == 'transA']
+        k = a[0] if ta and ta[0] else a[1]
+        flops['Gemm'] += 2 * prod(out) * k + (prod(out) if len(n.input) > 2 and n.input[2] else 0)
+flops = {k: v for k, v in flops.items() if complete[k] and v}
+print(json.dumps({'params': params, 'shapes': shapes, 'flops': flops}))
 `;
 
 interface Py {
   params: number;
   shapes: Record<string, number[]>;
+  flops: Record<string, number>;
 }
 
 function crossCheck(file: string, bind: Record<string, number>, minShapes: number): void {
@@ -71,6 +104,7 @@ function crossCheck(file: string, bind: Record<string, number>, minShapes: numbe
   const model = readModel(file);
   const { summary } = analyzeModel(model, { bind });
   assert.equal(summary.parameters, py.params, 'parameter count');
+  for (const [op, f] of Object.entries(py.flops)) assert.equal(summary.flops.byOp[op], f, `${op} FLOPs from python's shapes`);
   const r = inferGraph(model.graph, new Map(model.opsets.map((o) => [o.domain, o.version])), { bind, useDeclared: false });
   const types = new Map<string, TType>();
   const collect = (g: GraphResult): void => {
