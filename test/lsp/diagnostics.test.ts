@@ -1,6 +1,7 @@
 /** The real server over stdio: diagnostics on open and change, exact ranges, settings, close, examples. */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, TestClient, type PublishedDiagnostic } from './helpers/client';
@@ -62,6 +63,27 @@ describe('lsp: diagnostics', function () {
     assert.deepEqual(summary(p.diagnostics), ['4:11-4:27 file-not-found']);
     assert.ok(p.diagnostics[0].message.includes(path.join(FIXTURES, 'models', 'nope.onnx')));
     client.close(uri);
+  });
+
+  it('watches model files and revalidates when one appears', async () => {
+    const reg = await client.registrations.wait((r) => r.method === 'workspace/didChangeWatchedFiles');
+    const globs = (reg.registerOptions as { watchers: Array<{ globPattern: string }> }).watchers.map((w) => w.globPattern);
+    assert.ok(globs.includes('**/*.onnx'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttc-watch-'));
+    try {
+      const file = path.join(dir, 'w.ttc.yaml');
+      const uri = pathToFileURL(file).href;
+      client.open(uri, 'version: 1\nmodels:\n  gen:\n    path: later.onnx\n');
+      const missing = await client.diagnosticsFor(uri, 1);
+      assert.deepEqual(missing.diagnostics.map((d) => d.code), ['file-not-found']);
+      fs.writeFileSync(path.join(dir, 'later.onnx'), '');
+      const cleared = client.diagnostics.next((p) => p.uri === uri && p.diagnostics.length === 0);
+      client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, 'later.onnx')).href, type: 1 }] });
+      await cleared;
+      client.close(uri);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('publishes nothing for the example workspace', async () => {

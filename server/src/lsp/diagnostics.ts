@@ -3,7 +3,7 @@
  * diagnostic sources (profiler…), publish one list per document. Revalidates on `ctx.revalidateAll()`
  * and when watched files change (a model file appearing or disappearing).
  */
-import type { Diagnostic } from 'vscode-languageserver/node';
+import { DidChangeWatchedFilesNotification, WatchKind, type Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature, ServerContext } from './context';
 import { collectExtraDiagnostics } from './diagnosticSources';
@@ -56,7 +56,20 @@ function register(ctx: ServerContext): void {
     );
   };
 
+  // Ask the client to tell us when model files appear or disappear (dynamic registration, once, on
+  // the first config opened: by then the client is initialized). Clients that can't simply don't.
+  let watching = false;
+  const watchModelFiles = () => {
+    if (watching) return;
+    watching = true;
+    const kind = WatchKind.Create | WatchKind.Delete;
+    ctx.connection.client
+      .register(DidChangeWatchedFilesNotification.type, { watchers: ['**/*.onnx', '**/*.json'].map((globPattern) => ({ globPattern, kind })) })
+      .catch(() => undefined);
+  };
+
   ctx.documents.onDidChangeContent((e) => {
+    if (isTtcDocument(e.document)) watchModelFiles();
     const first = !seen.has(e.document.uri);
     seen.add(e.document.uri);
     schedule(e.document, first);

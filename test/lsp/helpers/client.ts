@@ -79,6 +79,8 @@ export interface PublishDiagnosticsParams {
 export class TestClient {
   readonly diagnostics = new Waiter<PublishDiagnosticsParams>();
   readonly status = new Waiter<{ state: string; message: string }>();
+  /** Capabilities the server registered dynamically. */
+  readonly registrations = new Waiter<{ method: string; registerOptions?: unknown }>();
   conn!: MessageConnection;
   proc!: ChildProcess;
   capabilities: Record<string, unknown> = {};
@@ -98,7 +100,10 @@ export class TestClient {
     this.conn.onNotification('ttcLens/status', (p: { state: string; message: string }) => this.status.push(p));
     this.conn.onNotification(() => undefined);
     this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
-    this.conn.onRequest('client/registerCapability', () => null);
+    this.conn.onRequest('client/registerCapability', (p: { registrations: Array<{ method: string; registerOptions?: unknown }> }) => {
+      for (const r of p.registrations) this.registrations.push(r);
+      return null;
+    });
     this.conn.onRequest('window/workDoneProgress/create', () => null);
     this.conn.listen();
     const uri = pathToFileURL(workspace).href;
