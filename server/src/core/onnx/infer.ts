@@ -93,6 +93,43 @@ function mergeTypes(a: TType | undefined, b: TType | undefined): TType | undefin
   return { dtype, shape: a.shape.map((d, i) => (isNum(d) && d === b.shape![i] ? d : JSON.stringify(d) === JSON.stringify(b.shape![i]) ? d : null)) };
 }
 
+/**
+ * The graph's nodes in an order where producers come first: the file's order when it already is
+ * (ONNX requires it), else a stable Kahn sort (some exporters and hand edits leave graphs unsorted).
+ * Nodes in a cycle keep their file order at the end.
+ */
+export function topoOrder(g: GraphInfo): NodeInfo[] {
+  const producer = new Map<string, number>();
+  g.nodes.forEach((n, i) => n.outputs.forEach((o) => o && producer.set(o, i)));
+  const sorted = g.nodes.every((n, i) => n.inputs.every((x) => !x || (producer.get(x) ?? -1) < i));
+  if (sorted) return g.nodes;
+  const indeg = new Array<number>(g.nodes.length).fill(0);
+  const users: number[][] = g.nodes.map(() => []);
+  g.nodes.forEach((n, i) => {
+    for (const x of new Set(n.inputs)) {
+      const p = x ? producer.get(x) : undefined;
+      if (p !== undefined && p !== i) {
+        indeg[i]++;
+        users[p].push(i);
+      }
+    }
+  });
+  const out: NodeInfo[] = [];
+  const done = new Array<boolean>(g.nodes.length).fill(false);
+  // Smallest index first keeps the order stable.
+  const ready: number[] = [];
+  indeg.forEach((d, i) => d === 0 && ready.push(i));
+  while (ready.length) {
+    ready.sort((a, b) => a - b);
+    const i = ready.shift()!;
+    done[i] = true;
+    out.push(g.nodes[i]);
+    for (const u of users[i]) if (--indeg[u] === 0) ready.push(u);
+  }
+  g.nodes.forEach((n, i) => !done[i] && out.push(n));
+  return out;
+}
+
 /** Infer every tensor's type in `g`. `outer` resolves names from enclosing graphs. */
 export function inferGraph(
   g: GraphInfo,
@@ -119,7 +156,7 @@ export function inferGraph(
   if (useDeclared) for (const v of [...g.valueInfo, ...g.outputs]) declaredTypes.set(v.name, v);
 
   const nodes: NodeResult[] = [];
-  for (const n of g.nodes) {
+  for (const n of topoOrder(g)) {
     const opset = opsets.get(n.domain) ?? (n.domain === '' ? 21 : 1);
     const inputs = n.inputs.map((name) => (name ? lookup(name) : undefined));
     const rule = SHAPE_RULES[n.opType];

@@ -69,6 +69,25 @@ describe('core/onnx/shapes', () => {
     assert.deepEqual(bound.types.get('present.0.key')!.shape, [2, 1, 12, 8]);
   });
 
+  it('infers graphs whose nodes are not in topological order', () => {
+    const m = readModelBytes(
+      serializeModel({
+        graph: {
+          nodes: [
+            { op: 'Relu', inputs: ['b'], outputs: ['y'] },
+            { op: 'MatMul', inputs: ['x', 'w'], outputs: ['b'] },
+          ],
+          inputs: [{ name: 'x', dtype: DataType.FLOAT, shape: ['n', 3] }],
+          outputs: [{ name: 'y', dtype: DataType.FLOAT }],
+          initializers: [{ name: 'w', dtype: DataType.FLOAT, dims: [3, 5], data: new Float32Array(15) }],
+        },
+      }).model,
+    );
+    const r = inferGraph(m.graph, new Map([['', 17]]), { useDeclared: false });
+    assert.deepEqual(r.nodes.map((n) => n.node.opType), ['MatMul', 'Relu']);
+    assert.equal(r.types.get('y')!.shape!.map(show).join(','), 'n,5');
+  });
+
   it('resolves Shape → Gather → Concat → Reshape chains and -1 with symbolic dims', () => {
     const spec = {
       opsets: { '': 17 },
