@@ -368,7 +368,7 @@ export function analyzeModel(model: ModelInfo, options: AnalyzeOptions = {}): { 
         for (const s of n.subgraphs) graphFlops(s.result, 'count');
       }
     } else {
-      const rule = FLOP_RULES[n.node.opType];
+      const rule = (n.node.domain === '' ? FLOP_RULES[`ai.onnx:${n.node.opType}`] : undefined) ?? FLOP_RULES[n.node.opType];
       if (rule) {
         ruled = true;
         try {

@@ -140,6 +140,22 @@ const mha: FlopRule = (r, ev) => {
   return sdpa(q[0], H, q[1], t, q[2] / H);
 };
 
+/** ONNX Attention (opset 23): from Q (3-D or 4-D) and the present key length. */
+const onnxAttention: FlopRule = (r, ev) => {
+  const q = dimsOf(r.inputs[0], ev);
+  const pk = dimsOf(r.outputs[1], ev);
+  const k = dimsOf(r.inputs[1], ev);
+  if (!q || !k) return undefined;
+  const qh = attrInt(r, 'q_num_heads', 0);
+  const four = q.length === 4;
+  const heads = four ? q[1] : qh;
+  if (!heads) return undefined;
+  const s = four ? q[2] : q[1];
+  const hs = four ? q[3] : q[2] / heads;
+  const t = pk ? pk[2] : four ? k[2] : k[1];
+  return sdpa(q[0], heads, s, t, hs);
+};
+
 const einsum: FlopRule = (r, ev) => {
   const eq = r.node.attributes.find((a) => a.name === 'equation')?.s?.replace(/\s/g, '') ?? '';
   const lhs = eq.split('->')[0];
@@ -191,6 +207,7 @@ export const FLOP_RULES: Record<string, FlopRule> = {
   TopK: perInput,
   Einsum: einsum,
   RNN: recurrent(1), GRU: recurrent(3), LSTM: recurrent(4),
-  GroupQueryAttention: gqa, Attention: msAttention, MultiHeadAttention: mha,
+  GroupQueryAttention: gqa, Attention: msAttention, MultiHeadAttention: mha, 'ai.onnx:Attention': onnxAttention,
+  RMSNormalization: perOutput(4), Swish: perOutput(1),
   GridSample: perOutput(8), RoiAlign: perOutput(4), Det: perInput,
 };

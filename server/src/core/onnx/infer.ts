@@ -159,7 +159,7 @@ export function inferGraph(
   for (const n of topoOrder(g)) {
     const opset = opsets.get(n.domain) ?? (n.domain === '' ? 21 : 1);
     const inputs = n.inputs.map((name) => (name ? lookup(name) : undefined));
-    const rule = SHAPE_RULES[n.opType];
+    const rule = (n.domain === '' ? SHAPE_RULES[`ai.onnx:${n.opType}`] : undefined) ?? SHAPE_RULES[n.opType];
     const res: NodeResult = { node: n, graph: path, opset, inputs, outputs: [], hasRule: !!rule };
     let outs: Array<TType | undefined> | undefined;
     const subs = n.attributes.filter((a) => a.g || a.graphs);

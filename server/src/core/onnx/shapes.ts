@@ -515,6 +515,29 @@ function msAttention(c: OpContext): TType[] | undefined {
   return [{ dtype: c.inputs[0]?.dtype, shape: [x[0], x[1], vHidden] }, present];
 }
 
+/**
+ * ONNX Attention (opset 23): Q/K/V either 3-D [b, s, heads·hs] (q_num_heads/kv_num_heads attributes)
+ * or 4-D [b, heads, s, hs]; optional past_key/past_value [b, kv_heads, past, hs] are concatenated.
+ */
+function onnxAttention(c: OpContext): Array<TType | undefined> | undefined {
+  const q = c.inputs[0]?.shape, k = c.inputs[1]?.shape, v = c.inputs[2]?.shape, past = c.inputs[4]?.shape;
+  const dtype = c.inputs[0]?.dtype;
+  if (!q || !k || !v) return [{ dtype }];
+  const qh = c.int('q_num_heads', 0), kvh = c.int('kv_num_heads', 0);
+  const four = q.length === 4;
+  const kvHeads: SymDim = four ? k[1] : kvh || null;
+  const kHs: SymDim = four ? k[3] : kvh ? floorDiv(k[2], kvh) : null;
+  const vHs: SymDim = four ? v[3] : kvh ? floorDiv(v[2], kvh) : null;
+  const t: SymDim = four ? k[2] : k[1];
+  const total = past ? add(past[2], t) : t;
+  const y = four ? [q[0], q[1], q[2], vHs] : [q[0], q[1], qh ? mul(vHs, qh) : null];
+  return [
+    { dtype, shape: y },
+    { dtype, shape: [q[0], kvHeads, total, kHs] },
+    { dtype, shape: [q[0], kvHeads, total, vHs] },
+  ];
+}
+
 function quantDtype(c: OpContext, zpIdx: number): number {
   return c.inputs[zpIdx]?.dtype ?? c.int('output_dtype', 0) ?? DataType.UINT8;
 }
@@ -765,6 +788,9 @@ export const SHAPE_RULES: Record<string, ShapeRule> = {
     { dtype: DataType.FLOAT, shape: [] },
     { dtype: DataType.UINT8, shape: [] },
   ],
+  'ai.onnx:Attention': onnxAttention,
+  RMSNormalization: unary,
+  Swish: unary,
   // Attention (com.microsoft)
   GroupQueryAttention: gqa,
   Attention: msAttention,
