@@ -1,17 +1,26 @@
 /** Extension entry point: activate/deactivate only (rust-analyzer's main.ts). */
 import * as vscode from 'vscode';
+import type { ServerCapabilities } from 'vscode-languageclient/node';
 import { createCommands, SUMMARY_SCHEME, SummaryDocuments } from './commands';
 import { Ctx } from './ctx';
 
+/** What the extension exports (for other extensions and the in-host tests). */
+export interface TtcLensApi {
+  /** The running server's capabilities, or undefined while it is not running. */
+  serverCapabilities(): ServerCapabilities | undefined;
+}
+
 let ctx: Ctx | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<TtcLensApi> {
   const summaries = new SummaryDocuments();
-  ctx = new Ctx(context, createCommands(summaries));
-  context.subscriptions.push(ctx, vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, summaries));
+  const c = new Ctx(context, createCommands(summaries));
+  ctx = c;
+  context.subscriptions.push(c, vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, summaries));
   await vscode.commands.executeCommand('setContext', 'ttcLens.active', true);
   // Start failures are shown by Ctx.start, then rethrown so VS Code records the failed activation.
-  await ctx.start();
+  await c.start();
+  return { serverCapabilities: () => c.client?.initializeResult?.capabilities };
 }
 
 export async function deactivate(): Promise<void> {

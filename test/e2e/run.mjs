@@ -172,6 +172,8 @@ async function runInHost(b, origin, extPayload) {
     const { results } = JSON.parse(readFileSync(resultFile, 'utf8'));
     for (const r of results) log(`${r.state === 'passed' ? 'PASS' : r.state === 'failed' ? 'FAIL' : 'SKIP'} in-host: ${r.title}${r.error ? `\n    ${r.error.split('\n').slice(0, 4).join('\n    ')}` : ''}`);
     writeFileSync(join(ARTIFACTS, 'inhost-result.json'), JSON.stringify(results, null, 2));
+    const count = (/** @type {string} */ st) => results.filter((/** @type {{state: string}} */ r) => r.state === st).length;
+    log(`in-host tests: ${count('passed')} passed, ${count('failed')} failed, ${count('pending')} skipped (a skipped test waits for a server capability that has not landed)`);
   } else log('in-host tests: no result file (the test run did not start; see inhost-console.log)');
   log(`in-host tests: exit code ${code}`);
   return /** @type {number} */ (code);

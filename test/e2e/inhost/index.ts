@@ -25,6 +25,7 @@ export async function run(): Promise<void> {
   require('./activation.test');
   require('./features.test');
   require('./commands.test');
+  require('./later.test');
 
   const results: TestResult[] = [];
   const failures = await new Promise<number>((resolve) => {

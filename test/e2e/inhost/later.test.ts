@@ -1,0 +1,72 @@
+/**
+ * Features that other work items add to the server (inline estimates, code lenses, quick-fixes).
+ * Each test asks the running server whether it has the capability and is marked pending (skipped,
+ * and listed as such in the results) until it does, so they start checking the moment a feature
+ * lands without anyone editing this file.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activeExtension, eventually, openDoc, positionOf } from './helpers';
+import type { TtcLensApi } from '../../../client/src/extension';
+
+async function capabilities(): Promise<Record<string, unknown>> {
+  const api = (await activeExtension()).exports as TtcLensApi;
+  return (await eventually(() => api.serverCapabilities(), 'the server capabilities')) as Record<string, unknown>;
+}
+
+describe('features added later', () => {
+  it('shows inline estimates (inlay hints) in an example config', async function () {
+    if (!(await capabilities()).inlayHintProvider) return this.skip();
+    const doc = await openDoc('*.ttc.yaml');
+    const hints = await eventually(
+      async () => {
+        const h = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', doc.uri, new vscode.Range(0, 0, doc.lineCount, 0));
+        return h && h.length > 0 ? h : undefined;
+      },
+      'inlay hints',
+      60_000,
+    );
+    const labels = hints.map((h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')));
+    assert.ok(labels.some((l) => /\d/.test(l)), `no numbers in the inlay hints: ${JSON.stringify(labels)}`);
+  });
+
+  it('shows code lenses in an example config', async function () {
+    if (!(await capabilities()).codeLensProvider) return this.skip();
+    const doc = await openDoc('*.ttc.yaml');
+    const lenses = await eventually(
+      async () => {
+        const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
+        return l && l.length > 0 ? l : undefined;
+      },
+      'code lenses',
+      60_000,
+    );
+    assert.ok(lenses.every((l) => l.range.start.line < doc.lineCount));
+    assert.ok(lenses.some((l) => l.command?.title), 'no resolved code lens has a title');
+  });
+
+  it('fixes the misspelt key with a quick-fix', async function () {
+    if (!(await capabilities()).codeActionProvider) return this.skip();
+    const doc = await openDoc('planted.ttc.yaml');
+    const original = doc.getText();
+    const range = new vscode.Range(positionOf(doc, 'temprature'), positionOf(doc, 'temprature', 'temprature'.length));
+    const actions = await eventually(
+      async () => {
+        const a = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range, vscode.CodeActionKind.QuickFix.value);
+        return a?.find((x) => /temperature/.test(x.title));
+      },
+      'a quick-fix for temprature',
+    );
+    try {
+      if (actions.edit) assert.ok(await vscode.workspace.applyEdit(actions.edit));
+      if (actions.command) await vscode.commands.executeCommand(actions.command.command, ...(actions.command.arguments ?? []));
+      await eventually(() => doc.getText().includes('  temperature: 0.8'), 'the fixed key in the document');
+    } finally {
+      // Put the planted mistake back for the tests that follow.
+      const all = new vscode.WorkspaceEdit();
+      all.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), original);
+      await vscode.workspace.applyEdit(all);
+      await doc.save();
+    }
+  });
+});
