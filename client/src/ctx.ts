@@ -88,6 +88,8 @@ export class Ctx implements vscode.Disposable {
     const client = new LanguageClient('ttcLens', 'TTC Lens', serverOptions, clientOptions);
     this._client = client;
     client.onDidChangeState((e) => {
+      // A client being replaced (restart) may still report; only its final Stopped matters.
+      if (client !== this._client && e.newState !== State.Stopped) return;
       if (e.newState === State.Running) this.setProc('running');
       else if (e.newState === State.Starting) this.setProc('starting');
       else this.setProc('stopped');

@@ -64,16 +64,20 @@ export async function ensureCodeServer(opts = {}) {
   const t0 = Date.now();
   log(`TTC Lens: installing code-server ${CODE_SERVER_VERSION} with Node ${NODE_VERSION} into ${dir} (first use only, ~620 MB, ~1.5 min)…`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  // Under `npm run …` the environment carries the outer npm's settings (npm_config_user_agent says
+  // node/v20, which code-server's postinstall checks; the project's .npmrc keys); the installs
+  // below must see only their own.
+  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD' && k !== 'NODE'));
   const base = ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'];
   try {
     // Saved into the folder's package.json: the second install would otherwise prune it as extraneous.
-    await run(npm, [...base.filter((a) => a !== '--no-save'), '--save-exact', `node-linux-${nodeArch()}@${NODE_VERSION}`], { cwd: tmp }, log, 'Node 24', t0);
+    await run(npm, [...base.filter((a) => a !== '--no-save'), '--save-exact', `node-linux-${nodeArch()}@${NODE_VERSION}`], { cwd: tmp, env: cleanEnv }, log, 'Node 24', t0);
     const l = layout(tmp);
     const nodeDir = dirname(dirname(l.node));
     // Node 24 first on PATH so code-server's install scripts and node-gyp use it; nodedir points
     // node-gyp at the bundled headers instead of downloading them (kerberos builds from source and
     // needs libkrb5-dev).
-    const env = { ...process.env, PATH: `${dirname(l.node)}:${process.env.PATH ?? ''}`, npm_config_nodedir: nodeDir };
+    const env = { ...cleanEnv, PATH: `${dirname(l.node)}:${process.env.PATH ?? ''}`, npm_config_nodedir: nodeDir };
     await run(npm, [...base, `code-server@${CODE_SERVER_VERSION}`], { cwd: tmp, env }, log, 'code-server', t0);
     if (!existsSync(l.entry)) throw new Error(`code-server installed but ${l.entry} is missing`);
     writeFileSync(join(tmp, '.complete'), JSON.stringify({ codeServer: CODE_SERVER_VERSION, node: NODE_VERSION, installedAt: new Date().toISOString() }));
