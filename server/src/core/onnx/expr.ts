@@ -94,8 +94,12 @@ export function mul(a: SymDim, b: SymDim): SymDim {
   if (a === 0 || b === 0) return 0;
   if (a === 1) return b;
   if (b === 1) return a;
-  // Keep numbers first: 2*x
-  if (typeof b === 'number') return mk('*', b, a);
+  // Keep numbers first (2*x) and distribute them over constants: 2*(x - 1) → 2*x - 2.
+  if (typeof b === 'number') return mul(b, a);
+  if (typeof a === 'number') {
+    const [base, c] = splitConst(b);
+    if (base !== null && c !== 0) return add(mul(a, base), a * c);
+  }
   return mk('*', a, b);
 }
 

@@ -9,6 +9,7 @@
 import type { NodeResult } from './infer';
 import type { TType } from './shapes';
 import type { SymDim } from './expr';
+import { ATTENTION_FLOP_RULES } from './attention';
 
 export type Eval = (d: SymDim) => number | undefined;
 export type FlopRule = (r: NodeResult, ev: Eval) => number | undefined;
@@ -102,60 +103,6 @@ const recurrent = (gates: number): FlopRule => (r, ev) => {
   return dirs * seq * batch * (2 * (input + h) * gates * h + 4 * gates * h);
 };
 
-/** Scaled dot-product attention FLOPs: QKᵀ and PV (2·2·b·H·s·t·hs) plus softmax (3·b·H·s·t). */
-function sdpa(b: number, heads: number, s: number, t: number, hs: number): number {
-  return 4 * b * heads * s * t * hs + 3 * b * heads * s * t;
-}
-
-const gqa: FlopRule = (r, ev) => {
-  const q = dimsOf(r.inputs[0], ev);
-  const present = dimsOf(r.outputs[1], ev);
-  const H = attrInt(r, 'num_heads', 0);
-  const out = dimsOf(r.outputs[0], ev);
-  if (!q || !out || !H) return undefined;
-  const hs = out[2] / H;
-  const t = present ? present[2] : q[1];
-  return sdpa(q[0], H, q[1], t, hs);
-};
-
-const msAttention: FlopRule = (r, ev) => {
-  const x = dimsOf(r.inputs[0], ev);
-  const w = dimsOf(r.inputs[1], ev);
-  const present = dimsOf(r.outputs[1], ev);
-  const H = attrInt(r, 'num_heads', 0);
-  if (!x || !w || !H) return undefined;
-  const [b, s, d] = x;
-  const t = present ? present[3] : s;
-  const vHidden = w[1] / 3;
-  return 2 * b * s * d * w[1] + sdpa(b, H, s, t, vHidden / H);
-};
-
-const mha: FlopRule = (r, ev) => {
-  const q = dimsOf(r.inputs[0], ev);
-  const k = dimsOf(r.inputs[1], ev);
-  const H = attrInt(r, 'num_heads', 0);
-  if (!q || !k || !H || q.length !== 3) return undefined;
-  const t = k.length === 3 ? k[1] : k.length === 4 ? k[2] : undefined;
-  if (t === undefined) return undefined;
-  return sdpa(q[0], H, q[1], t, q[2] / H);
-};
-
-/** ONNX Attention (opset 23): from Q (3-D or 4-D) and the present key length. */
-const onnxAttention: FlopRule = (r, ev) => {
-  const q = dimsOf(r.inputs[0], ev);
-  const pk = dimsOf(r.outputs[1], ev);
-  const k = dimsOf(r.inputs[1], ev);
-  if (!q || !k) return undefined;
-  const qh = attrInt(r, 'q_num_heads', 0);
-  const four = q.length === 4;
-  const heads = four ? q[1] : qh;
-  if (!heads) return undefined;
-  const s = four ? q[2] : q[1];
-  const hs = four ? q[3] : q[2] / heads;
-  const t = pk ? pk[2] : four ? k[2] : k[1];
-  return sdpa(q[0], heads, s, t, hs);
-};
-
 const einsum: FlopRule = (r, ev) => {
   const eq = r.node.attributes.find((a) => a.name === 'equation')?.s?.replace(/\s/g, '') ?? '';
   const lhs = eq.split('->')[0];
@@ -207,7 +154,7 @@ export const FLOP_RULES: Record<string, FlopRule> = {
   TopK: perInput,
   Einsum: einsum,
   RNN: recurrent(1), GRU: recurrent(3), LSTM: recurrent(4),
-  GroupQueryAttention: gqa, Attention: msAttention, MultiHeadAttention: mha, 'ai.onnx:Attention': onnxAttention,
+  ...ATTENTION_FLOP_RULES,
   RMSNormalization: perOutput(4), Swish: perOutput(1),
   GridSample: perOutput(8), RoiAlign: perOutput(4), Det: perInput,
 };

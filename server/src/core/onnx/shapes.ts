@@ -9,6 +9,8 @@
 import { DataType } from './schema';
 import type { AttributeInfo, NodeInfo } from './reader';
 import { add, ceilDiv, floorDiv, isNum, max, mul, product, same, sub, type SymDim } from './expr';
+import { ATTENTION_SHAPE_RULES } from './attention';
+import { NN_SHAPE_RULES } from './nn';
 
 export interface TType {
   dtype?: number;
@@ -92,63 +94,6 @@ function matmulShape(a: SymDim[] | undefined, b: SymDim[] | undefined): SymDim[]
   if (a.length > 1) out.push(a2[a2.length - 2]);
   if (b.length > 1) out.push(b2[b2.length - 1]);
   return out;
-}
-
-/** Output spatial size of a convolution/pooling window (ONNX Conv / MaxPool shape inference). */
-function windowOut(inp: SymDim, k: number, s: number, d: number, pb: number, pe: number, autoPad: string, ceil: boolean): SymDim {
-  const eff = (k - 1) * d + 1;
-  if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') return ceilDiv(inp, s);
-  if (autoPad === 'VALID') return add(floorDiv(sub(inp, eff), s), 1);
-  const span = sub(add(inp, pb + pe), eff);
-  if (!ceil) return add(floorDiv(span, s), 1);
-  if (!isNum(span) || !isNum(inp)) return add(ceilDiv(span, s), 1);
-  let out = Math.ceil(span / s) + 1;
-  // The last window must start inside the (left-padded) input.
-  if ((out - 1) * s >= inp + pb) out -= 1;
-  return out;
-}
-
-function convLike(c: OpContext, xIdx: number, wIdx: number, pool: boolean, dtype?: number): TType[] | undefined {
-  const x = c.inputs[xIdx]?.shape;
-  if (!x || x.length < 3) return undefined;
-  const spatial = x.length - 2;
-  let kernel = c.ints('kernel_shape');
-  const w = pool ? undefined : c.inputs[wIdx]?.shape;
-  if (!kernel && w && w.length === x.length && w.slice(2).every(isNum)) kernel = w.slice(2) as number[];
-  if (!kernel || kernel.length !== spatial) return undefined;
-  const strides = c.ints('strides') ?? kernel.map(() => 1);
-  const dil = c.ints('dilations') ?? kernel.map(() => 1);
-  const pads = c.ints('pads') ?? kernel.concat(kernel).map(() => 0);
-  const autoPad = c.str('auto_pad', 'NOTSET');
-  const ceil = pool && c.int('ceil_mode', 0) === 1;
-  const out: SymDim[] = [x[0], pool ? x[1] : w ? w[0] : null];
-  for (let i = 0; i < spatial; i++) out.push(windowOut(x[2 + i], kernel[i], strides[i], dil[i], pads[i], pads[i + spatial], autoPad, ceil));
-  return [{ dtype: dtype ?? c.inputs[xIdx]?.dtype, shape: out }];
-}
-
-function convTranspose(c: OpContext): TType[] | undefined {
-  const x = c.inputs[0]?.shape, w = c.inputs[1]?.shape;
-  if (!x || !w || x.length < 3 || w.length !== x.length) return undefined;
-  const spatial = x.length - 2;
-  const group = c.int('group', 1);
-  const kernel = c.ints('kernel_shape') ?? (w.slice(2).every(isNum) ? (w.slice(2) as number[]) : undefined);
-  if (!kernel) return undefined;
-  const out: SymDim[] = [x[0], mul(w[1], group)];
-  const outputShape = c.ints('output_shape');
-  if (outputShape) {
-    const os = outputShape.length === spatial ? outputShape : outputShape.slice(2);
-    return [{ dtype: c.inputs[0]?.dtype, shape: [...out, ...os] }];
-  }
-  const strides = c.ints('strides') ?? kernel.map(() => 1);
-  const dil = c.ints('dilations') ?? kernel.map(() => 1);
-  const outPad = c.ints('output_padding') ?? kernel.map(() => 0);
-  const pads = c.ints('pads') ?? kernel.concat(kernel).map(() => 0);
-  const autoPad = c.str('auto_pad', 'NOTSET');
-  for (let i = 0; i < spatial; i++) {
-    if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') out.push(mul(x[2 + i], strides[i]));
-    else out.push(add(mul(strides[i], sub(x[2 + i], 1)), outPad[i] + (kernel[i] - 1) * dil[i] + 1 - pads[i] - pads[i + spatial]));
-  }
-  return [{ dtype: c.inputs[0]?.dtype, shape: out }];
 }
 
 function reshape(c: OpContext): TType[] | undefined {
@@ -410,30 +355,6 @@ function pad(c: OpContext): TType[] | undefined {
   return [{ dtype: x.dtype, shape: out }];
 }
 
-function resize(c: OpContext): TType[] | undefined {
-  const x = c.inputs[0];
-  const s = x?.shape;
-  if (!s) return [{ dtype: x?.dtype }];
-  if (c.node.opType === 'Resize' && c.opset >= 18 && (c.ints('axes') || c.str('keep_aspect_ratio_policy', 'stretch') !== 'stretch')) {
-    return [{ dtype: x.dtype, shape: s.map(() => null) }];
-  }
-  let scales: number[] | undefined, sizes: number[] | undefined;
-  if (c.node.opType === 'Upsample') {
-    scales = c.opset >= 9 ? c.nums(1) : c.attr('scales')?.floats;
-  } else if (c.opset < 11) {
-    scales = c.nums(1);
-  } else {
-    if (c.node.inputs[3]) sizes = c.nums(3);
-    else if (c.node.inputs[2]) scales = c.nums(2);
-  }
-  if (sizes && sizes.length === s.length) return [{ dtype: x.dtype, shape: sizes }];
-  if (scales && scales.length === s.length) {
-    const sc = scales;
-    return [{ dtype: x.dtype, shape: s.map((d, i) => (sc[i] === 1 ? d : isNum(d) ? Math.floor(d * sc[i]) : Number.isInteger(sc[i]) ? mul(d, sc[i]) : null)) }];
-  }
-  return [{ dtype: x.dtype, shape: s.map(() => null) }];
-}
-
 function constant(c: OpContext): TType[] | undefined {
   for (const a of c.node.attributes) {
     switch (a.name) {
@@ -488,72 +409,8 @@ function range(c: OpContext): TType[] | undefined {
   return [{ dtype, shape: [null] }];
 }
 
-function gqa(c: OpContext): TType[] | undefined {
-  // com.microsoft.GroupQueryAttention: query [b, s, H*hs] (or packed QKV), past_key [b, KV, past, hs].
-  const q = c.inputs[0]?.shape, pk = c.inputs[3]?.shape;
-  const H = c.int('num_heads', 0), KV = c.int('kv_num_heads', 0);
-  if (!q || q.length !== 3) return undefined;
-  let hidden = q[2];
-  if (!c.node.inputs[1] && isNum(q[2]) && H && KV) hidden = (q[2] / (H + 2 * KV)) * H;
-  const out: TType[] = [{ dtype: c.inputs[0]?.dtype, shape: [q[0], q[1], hidden] }];
-  const hs = isNum(hidden) && H ? hidden / H : pk?.[3] ?? null;
-  const total = pk ? add(pk[2], q[1]) : q[1];
-  const present: TType = { dtype: c.inputs[0]?.dtype, shape: [q[0], KV || (pk?.[1] ?? null), total, hs] };
-  return [out[0], present, present];
-}
-
-function msAttention(c: OpContext): TType[] | undefined {
-  // com.microsoft.Attention: input [b, s, hidden], weights [hidden, 3*hidden], optional past [2, b, H, past, hs].
-  const x = c.inputs[0]?.shape, w = c.inputs[1]?.shape;
-  if (!x || x.length !== 3 || !w) return undefined;
-  const sizes = c.ints('qkv_hidden_sizes');
-  const vHidden = sizes ? sizes[2] : isNum(w[1]) ? w[1] / 3 : null;
-  const H = c.int('num_heads', 1);
-  const past = c.inputs[4]?.shape;
-  const hs = isNum(vHidden) ? vHidden / H : null;
-  const present: TType = { dtype: c.inputs[0]?.dtype, shape: [2, x[0], H, past ? add(past[3], x[1]) : x[1], hs] };
-  return [{ dtype: c.inputs[0]?.dtype, shape: [x[0], x[1], vHidden] }, present];
-}
-
-/**
- * ONNX Attention (opset 23): Q/K/V either 3-D [b, s, heads·hs] (q_num_heads/kv_num_heads attributes)
- * or 4-D [b, heads, s, hs]; optional past_key/past_value [b, kv_heads, past, hs] are concatenated.
- */
-function onnxAttention(c: OpContext): Array<TType | undefined> | undefined {
-  const q = c.inputs[0]?.shape, k = c.inputs[1]?.shape, v = c.inputs[2]?.shape, past = c.inputs[4]?.shape;
-  const dtype = c.inputs[0]?.dtype;
-  if (!q || !k || !v) return [{ dtype }];
-  const qh = c.int('q_num_heads', 0), kvh = c.int('kv_num_heads', 0);
-  const four = q.length === 4;
-  const kvHeads: SymDim = four ? k[1] : kvh || null;
-  const kHs: SymDim = four ? k[3] : kvh ? floorDiv(k[2], kvh) : null;
-  const vHs: SymDim = four ? v[3] : kvh ? floorDiv(v[2], kvh) : null;
-  const t: SymDim = four ? k[2] : k[1];
-  const total = past ? add(past[2], t) : t;
-  const y = four ? [q[0], q[1], q[2], vHs] : [q[0], q[1], qh ? mul(vHs, qh) : null];
-  return [
-    { dtype, shape: y },
-    { dtype, shape: [q[0], kvHeads, total, kHs] },
-    { dtype, shape: [q[0], kvHeads, total, vHs] },
-  ];
-}
-
 function quantDtype(c: OpContext, zpIdx: number): number {
   return c.inputs[zpIdx]?.dtype ?? c.int('output_dtype', 0) ?? DataType.UINT8;
-}
-
-/** RNN/GRU/LSTM: X [seq, batch, input] (layout 0) or [batch, seq, input] (layout 1). */
-function recurrent(c: OpContext): TType[] | undefined {
-  const x = c.inputs[0]?.shape;
-  const hidden = c.int('hidden_size', 0) || null;
-  const dirs = c.str('direction', 'forward') === 'bidirectional' ? 2 : 1;
-  const dtype = c.inputs[0]?.dtype;
-  if (!x || x.length !== 3) return [{ dtype }, { dtype }, { dtype }];
-  const layout = c.int('layout', 0);
-  const [seq, batch] = layout === 0 ? [x[0], x[1]] : [x[1], x[0]];
-  const y = layout === 0 ? [seq, dirs, batch, hidden] : [batch, seq, dirs, hidden];
-  const h = layout === 0 ? [dirs, batch, hidden] : [batch, dirs, hidden];
-  return [{ dtype, shape: y }, { dtype, shape: h }, { dtype, shape: h }];
 }
 
 const unary = (c: OpContext) => same1(c);
@@ -562,7 +419,10 @@ const truth = (v: boolean): number => (v ? 1 : 0);
 const compare = (f: (a: number, b: number) => boolean, symbolicEqual?: number): ShapeRule =>
   binary(DataType.BOOL, (a, b) => (isNum(a) && isNum(b) ? truth(f(a, b)) : symbolicEqual !== undefined && same(a, b) ? symbolicEqual : null));
 
-/** Rules by op type (default domain and com.microsoft share one table; names don't collide). */
+/**
+ * Rules by op type. Default-domain and com.microsoft ops share the table; where a name means different
+ * ops in the two domains, the default-domain rule is keyed `ai.onnx:<op>` and looked up first.
+ */
 export const SHAPE_RULES: Record<string, ShapeRule> = {
   // Element-wise, same shape
   ...Object.fromEntries(
@@ -577,9 +437,6 @@ export const SHAPE_RULES: Record<string, ShapeRule> = {
     ].map((op) => [op, unary]),
   ),
   Det: (c) => [{ dtype: c.inputs[0]?.dtype, shape: c.inputs[0]?.shape?.slice(0, -2) }],
-  RNN: (c) => recurrent(c),
-  GRU: (c) => recurrent(c),
-  LSTM: (c) => recurrent(c),
   GridSample: (c) => {
     const x = c.inputs[0]?.shape, g = c.inputs[1]?.shape;
     return [{ dtype: c.inputs[0]?.dtype, shape: x && g && x.length === 4 && g.length === 4 ? [x[0], x[1], g[1], g[2]] : undefined }];
@@ -652,20 +509,7 @@ export const SHAPE_RULES: Record<string, ShapeRule> = {
     return [{ dtype: c.inputs[0]?.dtype, shape: [m, n] }];
   },
   Einsum: einsum,
-  // Convolution and pooling
-  Conv: (c) => convLike(c, 0, 1, false),
-  ConvInteger: (c) => convLike(c, 0, 1, false, DataType.INT32),
-  QLinearConv: (c) => convLike(c, 0, 3, false, c.inputs[7]?.dtype ?? DataType.UINT8),
-  ConvTranspose: convTranspose,
-  MaxPool: (c) => {
-    const r = convLike(c, 0, -1, true);
-    return r ? [r[0], { dtype: DataType.INT64, shape: r[0].shape }] : undefined;
-  },
-  AveragePool: (c) => convLike(c, 0, -1, true),
-  LpPool: (c) => convLike(c, 0, -1, true),
-  GlobalAveragePool: (c) => [{ dtype: c.inputs[0]?.dtype, shape: c.inputs[0]?.shape?.map((d, i) => (i < 2 ? d : 1)) }],
-  GlobalMaxPool: (c) => [{ dtype: c.inputs[0]?.dtype, shape: c.inputs[0]?.shape?.map((d, i) => (i < 2 ? d : 1)) }],
-  GlobalLpPool: (c) => [{ dtype: c.inputs[0]?.dtype, shape: c.inputs[0]?.shape?.map((d, i) => (i < 2 ? d : 1)) }],
+  ...NN_SHAPE_RULES,
   // Shape manipulation
   Reshape: reshape,
   Flatten: (c) => {
@@ -777,8 +621,6 @@ export const SHAPE_RULES: Record<string, ShapeRule> = {
     ]),
   ),
   ReduceSum: (c) => reduce(c, 13),
-  Resize: resize,
-  Upsample: resize,
   NonZero: (c) => [{ dtype: DataType.INT64, shape: [c.inputs[0]?.shape?.length ?? null, null] }],
   // Quantization
   QuantizeLinear: (c) => [{ dtype: quantDtype(c, 2) || DataType.UINT8, shape: c.inputs[0]?.shape }],
@@ -788,15 +630,7 @@ export const SHAPE_RULES: Record<string, ShapeRule> = {
     { dtype: DataType.FLOAT, shape: [] },
     { dtype: DataType.UINT8, shape: [] },
   ],
-  'ai.onnx:Attention': onnxAttention,
   RMSNormalization: unary,
   Swish: unary,
-  // Attention (com.microsoft)
-  GroupQueryAttention: gqa,
-  Attention: msAttention,
-  MultiHeadAttention: (c) => {
-    const q = c.inputs[0]?.shape, v = c.inputs[2]?.shape;
-    if (!q || q.length !== 3) return undefined;
-    return [{ dtype: c.inputs[0]?.dtype, shape: [q[0], q[1], v && v.length === 3 ? v[2] : q[2]] }];
-  },
+  ...ATTENTION_SHAPE_RULES,
 };
