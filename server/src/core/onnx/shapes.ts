@@ -409,8 +409,9 @@ function range(c: OpContext): TType[] | undefined {
   return [{ dtype, shape: [null] }];
 }
 
+/** QuantizeLinear's output type: the zero point's, else the output_dtype attribute (opset 21), else uint8. */
 function quantDtype(c: OpContext, zpIdx: number): number {
-  return c.inputs[zpIdx]?.dtype ?? c.int('output_dtype', 0) ?? DataType.UINT8;
+  return c.inputs[zpIdx]?.dtype ?? (c.int('output_dtype', 0) || DataType.UINT8);
 }
 
 const unary = (c: OpContext) => same1(c);
@@ -623,7 +624,7 @@ export const SHAPE_RULES: Record<string, ShapeRule> = {
   ReduceSum: (c) => reduce(c, 13),
   NonZero: (c) => [{ dtype: DataType.INT64, shape: [c.inputs[0]?.shape?.length ?? null, null] }],
   // Quantization
-  QuantizeLinear: (c) => [{ dtype: quantDtype(c, 2) || DataType.UINT8, shape: c.inputs[0]?.shape }],
+  QuantizeLinear: (c) => [{ dtype: quantDtype(c, 2), shape: c.inputs[0]?.shape }],
   DequantizeLinear: (c) => [{ dtype: c.inputs[1]?.dtype ?? DataType.FLOAT, shape: c.inputs[0]?.shape }],
   DynamicQuantizeLinear: (c) => [
     { dtype: DataType.UINT8, shape: c.inputs[0]?.shape },
