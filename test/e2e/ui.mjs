@@ -123,6 +123,26 @@ export async function uiFlows(page, { artifacts, log, activationOnly }) {
     return { tab: await tab.innerText(), text: text.slice(0, 400) };
   });
 
+  await step('palette: Profile Models', async () => {
+    await quickOpen(page, 'planted.ttc.yaml');
+    await palette(page, 'TTC Lens: Profile Models');
+    // In smoke-driver mode toasts are suppressed: read the result in the notification centre.
+    const item = page.locator('.notifications-center .notification-list-item').filter({ hasText: /profiled \d+ of \d+ model/ }).first();
+    for (let i = 0; ; i++) {
+      await palette(page, 'Notifications: Show Notifications');
+      try {
+        await item.waitFor({ timeout: 10_000 });
+        break;
+      } catch (err) {
+        if (i >= 5) throw err;
+        await page.keyboard.press('Escape');
+      }
+    }
+    const text = await item.innerText();
+    await page.keyboard.press('Escape');
+    return text;
+  });
+
   await step('palette: Restart Server', async () => {
     await quickOpen(page, 'planted.ttc.yaml');
     await palette(page, 'TTC Lens: Restart Server');
