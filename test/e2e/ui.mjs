@@ -123,6 +123,23 @@ export async function uiFlows(page, { artifacts, log, activationOnly }) {
     return { tab: await tab.innerText(), text: text.slice(0, 400) };
   });
 
+  await step('palette: Show Model Summary, picking a model', async () => {
+    await quickOpen(page, 'planted.ttc.yaml');
+    await goToLine(page, 1); // a comment: no model path under the cursor, so the picker opens
+    await palette(page, 'TTC Lens: Show Model Summary', { opensPicker: 'Browse for an .onnx file' });
+    const input = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'prm-tiny.onnx' }).first().waitFor();
+    const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    await input.fill('prm');
+    await page.locator('.quick-input-list .monaco-list-row').first().filter({ hasText: 'prm-tiny.onnx' }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab').filter({ hasText: /prm-tiny/ }).first().waitFor();
+    const body = page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('#active-frame').locator('body');
+    await body.getByText('prm-tiny.onnx').first().waitFor();
+    await page.locator('.tabs-container .tab').filter({ hasText: 'planted.ttc.yaml' }).first().click();
+    return rows;
+  });
+
   await step('palette: Profile Models', async () => {
     await quickOpen(page, 'planted.ttc.yaml');
     await palette(page, 'TTC Lens: Profile Models');
@@ -203,13 +220,18 @@ async function quickOpen(page, file) {
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
 }
 
-/** @param {Page} page @param {string} command e.g. "TTC Lens: Show Output" */
-async function palette(page, command) {
+/**
+ * Run a command from the palette. With `opensPicker` the command shows its own quick pick, so the
+ * palette's input is waited on to change to that picker rather than to close.
+ * @param {Page} page @param {string} command e.g. "TTC Lens: Show Output" @param {{ opensPicker?: string }} [opts]
+ */
+async function palette(page, command, opts = {}) {
   const input = await openQuickInput(page, 'F1');
   await input.fill(`>${command}`);
   await page.locator('.quick-input-list .monaco-list-row').first().filter({ hasText: command }).waitFor();
   await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  if (opts.opensPicker) await page.locator('.quick-input-widget').filter({ hasText: opts.opensPicker }).waitFor();
+  else await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
 /** @param {Page} page @param {number} line */
