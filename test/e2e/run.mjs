@@ -27,7 +27,8 @@ import { createWorkspace } from './workspace.mjs';
 import { uiFlows } from './ui.mjs';
 
 const { values: opts } = parseArgs({ options: { only: { type: 'string' }, vsix: { type: 'string' }, keep: { type: 'boolean' } } });
-const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'e2e');
+// One folder per kind of run, so the packaged run does not wipe the development run's screenshots.
+const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'e2e', opts.vsix ? 'vsix' : 'dev');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const t0 = Date.now();
 const log = (/** @type {string} */ m) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { REPO_ROOT } from '../../scripts/lib/codeServer.mjs';
 
-const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'e2e');
+const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'e2e', 'start');
 mkdirSync(ARTIFACTS, { recursive: true });
 const profile = mkdtempSync(join(tmpdir(), 'ttc-start-'));
 const t0 = Date.now();
