@@ -63,6 +63,22 @@ export function diagnosticsFor(uri: vscode.Uri, pred: (d: vscode.Diagnostic[]) =
   });
 }
 
+/** Resolves at the next diagnostics change for `uri` (a publish, even of an empty list). */
+export function nextDiagnosticsChange(uri: vscode.Uri, timeoutMs = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no diagnostics were published for ${uri.fsPath} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (!e.uris.some((u) => u.toString() === uri.toString())) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    });
+  });
+}
+
 /** The position of the first occurrence of `text` in `doc` (plus `offset` characters). */
 export function positionOf(doc: vscode.TextDocument, text: string, offset = 0): vscode.Position {
   const i = doc.getText().indexOf(text);
