@@ -25,3 +25,28 @@ describe('activation', () => {
     assert.deepEqual(cfg.inspect('defaultDims')?.defaultValue, {});
   });
 });
+
+describe('language configuration', () => {
+  it('toggles a line comment with #', async () => {
+    const doc = await openDoc('planted.ttc.yaml');
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor && editor.document === doc);
+    const original = doc.getText();
+    const line = doc.getText().split('\n').indexOf('  n: 10');
+    assert.ok(line > 0);
+    try {
+      editor.selection = new vscode.Selection(line, 4, line, 4);
+      await vscode.commands.executeCommand('editor.action.commentLine');
+      assert.equal(doc.lineAt(line).text, '  # n: 10');
+      await vscode.commands.executeCommand('editor.action.commentLine');
+      assert.equal(doc.lineAt(line).text, '  n: 10');
+    } finally {
+      if (doc.getText() !== original) {
+        const e = new vscode.WorkspaceEdit();
+        e.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), original);
+        await vscode.workspace.applyEdit(e);
+      }
+      if (doc.isDirty) await doc.save();
+    }
+  });
+});
