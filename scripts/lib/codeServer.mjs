@@ -8,7 +8,7 @@
  * See /work/shared/E2E.md-style notes in README ("Editor, e2e tests and .vsix").
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -222,8 +222,10 @@ export async function startCodeServer(install, opts) {
       const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
-      // Children (extension host, language server) share the group; make sure none linger.
+      // Children (extension host, language server) share the group; make sure none linger, and
+      // resolve only once they are really gone (a signal is delivered asynchronously).
       killGroup(pid, 'SIGKILL');
+      await waitGroupGone(pid, 5000);
     })();
     return stopping;
   };
@@ -235,6 +237,45 @@ export async function startCodeServer(install, opts) {
     throw err;
   }
   return { port, origin, pid, runDir, stop, exited, logs: () => out };
+}
+
+/**
+ * Resolve when no running (non-zombie) process is left in process group `pgid`, or after `timeoutMs`.
+ * Zombies count as gone: they no longer run, and in a container their reaper may be slow or absent.
+ * @param {number} pgid @param {number} timeoutMs
+ */
+async function waitGroupGone(pgid, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && groupAlive(pgid)) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** @param {number} pgid */
+function groupAlive(pgid) {
+  let entries;
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    // No /proc (macOS): fall back to the kernel's answer, which counts zombies as alive.
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // Fields after the command name "(…)": state ppid pgrp …
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(f[2]) === pgid && f[0] !== 'Z') return true;
+  }
+  return false;
 }
 
 /** @param {number} pid @param {NodeJS.Signals} sig */
