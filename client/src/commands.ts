@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { WorkDoneProgress } from 'vscode-languageclient/node';
 import {
   ListModelsRequest,
   ModelSummaryRequest,
@@ -130,6 +131,8 @@ async function showModelSummary(ctx: Ctx, summaries: SummaryDocuments, arg: unkn
   await vscode.commands.executeCommand('markdown.showPreview', uri);
 }
 
+let profileRuns = 0;
+
 async function profileModels(ctx: Ctx, arg: unknown): Promise<ProfileModelsResult | undefined> {
   const client = ctx.client;
   if (!client) return undefined;
@@ -143,7 +146,22 @@ async function profileModels(ctx: Ctx, arg: unknown): Promise<ProfileModelsResul
   try {
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'TTC Lens: profiling models', cancellable: true },
-      (_progress, token) => client.sendRequest<ProfileModelsResult>(ProfileModelsRequest, params, token),
+      async (progress, token) => {
+        // The server reports on our token, so its per-model messages land in this one notification.
+        const workDoneToken = `ttc-lens-profile-${++profileRuns}`;
+        let last = 0;
+        const sub = client.onProgress(WorkDoneProgress.type, workDoneToken, (v) => {
+          if (v.kind === 'end') return;
+          const increment = v.percentage !== undefined ? Math.max(0, v.percentage - last) : undefined;
+          if (v.percentage !== undefined) last = v.percentage;
+          progress.report({ message: v.message, increment });
+        });
+        try {
+          return await client.sendRequest<ProfileModelsResult>(ProfileModelsRequest, { ...params, workDoneToken }, token);
+        } finally {
+          sub.dispose();
+        }
+      },
     );
   } catch (err) {
     showRequestError(ctx, 'Profile Models', err);

@@ -42,6 +42,8 @@ export interface ProfileModelsParams {
   uris?: string[];
   /** Re-measure even when a cached result exists. */
   force?: boolean;
+  /** LSP work-done token: progress is reported on it instead of a server-created progress. */
+  workDoneToken?: string | number;
 }
 export interface ProfileModelsResult {
   profiled: Array<{ model: string; path: string; ok: boolean; message: string; cached?: boolean }>;

@@ -107,6 +107,18 @@ describe('lsp: ttcLens/profileModels', function () {
     assert.equal(d.diagnostics.filter((x) => x.code === 'profile-unsupported-operator').length, 1);
   });
 
+  it("reports on the client's workDoneToken when one is given (one progress UI, no server-created one)", async () => {
+    let created = 0;
+    conn.onRequest('window/workDoneProgress/create', () => void created++);
+    const before = progress.items.length;
+    const r = await conn.sendRequest<{ profiled: Array<{ model: string; ok: boolean; cached?: boolean }> }>('ttcLens/profileModels', { uris: [uri], workDoneToken: 'client-token-1' });
+    assert.ok(r.profiled.find((p) => p.model === 'good')?.ok);
+    const mine = progress.items.slice(before).filter((p) => p.token === 'client-token-1');
+    assert.deepEqual([mine[0]?.value.kind, mine[mine.length - 1]?.value.kind], ['begin', 'end']);
+    assert.equal(created, 0, 'the server must not create a second progress');
+    conn.onRequest('window/workDoneProgress/create', () => null);
+  });
+
   it('the hover on a measured model path shows the numbers and the fingerprint', async () => {
     const h = await conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 14 } });
     assert.ok(h, 'hover');

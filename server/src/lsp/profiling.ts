@@ -108,7 +108,9 @@ function register(ctx: ServerContext): void {
       status({ state: 'ok', message: 'No ONNX models to profile in the open configs' });
       return result;
     }
-    const progress = (params as { workDoneToken?: unknown } | undefined)?.workDoneToken !== undefined && attached ? attached : await ctx.connection.window.createWorkDoneProgress().catch(() => undefined);
+    // A client that shows its own progress UI passes a workDoneToken and gets our reports on it (one
+    // progress UI, cancelled through the request); otherwise the server creates its own progress.
+    const progress = params.workDoneToken !== undefined ? (attached ?? ctx.connection.window.attachWorkDoneProgress(params.workDoneToken)) : await ctx.connection.window.createWorkDoneProgress().catch(() => undefined);
     const ac = new AbortController();
     token?.onCancellationRequested(() => ac.abort());
     (progress as { token?: CancellationToken } | undefined)?.token?.onCancellationRequested(() => ac.abort());
