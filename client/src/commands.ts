@@ -18,7 +18,7 @@ import {
 } from '../../server/src/protocol';
 import type { CommandFactory, Ctx } from './ctx';
 import { requestErrorMessage } from './requestError';
-import { modelPickItems, onnxPathAt, scanModels, summaryDocName, type ModelEntry } from './modelPick';
+import { modelPickItems, onnxPathAt, summaryDocName } from './modelPick';
 
 /** Scheme of the read-only virtual documents holding model summaries (shown in a Markdown preview). */
 export const SUMMARY_SCHEME = 'ttc-lens-summary';
@@ -74,13 +74,13 @@ async function chooseModel(ctx: Ctx, arg: unknown): Promise<Target | undefined> 
     if (p) return { path: p, configUri: editor.document.uri.toString() };
   }
   const client = ctx.client;
-  let models: ListModelsResult['models'] | undefined;
+  let models: ListModelsResult['models'] = [];
   try {
-    models = client ? (await client.sendRequest<ListModelsResult>(ListModelsRequest)).models : undefined;
+    if (client) models = (await client.sendRequest<ListModelsResult>(ListModelsRequest)).models;
   } catch (err) {
-    ctx.output.info(`Listing models through the server: ${requestErrorMessage(err) ?? 'cancelled'}; reading the configs instead`);
+    // Still offer the file browser below.
+    ctx.output.warn(`Listing the workspace's models failed: ${requestErrorMessage(err) ?? 'cancelled'}`);
   }
-  models ??= await scanWorkspaceModels();
   const browse = { label: '$(folder-opened) Browse for an .onnx file…', description: '', detail: '', model: undefined };
   const items = [...modelPickItems(models, (u) => vscode.workspace.asRelativePath(vscode.Uri.parse(u))), browse];
   const picked = await vscode.window.showQuickPick(items, { title: 'TTC Lens: Show Model Summary', placeHolder: 'Pick a model referenced by a config' });
@@ -88,23 +88,6 @@ async function chooseModel(ctx: Ctx, arg: unknown): Promise<Target | undefined> 
   if (picked.model) return { path: picked.model.path, configUri: picked.model.configUri };
   const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'ONNX models': ['onnx'] }, openLabel: 'Summarise' });
   return files?.[0] ? { path: files[0].fsPath } : undefined;
-}
-
-/** Models named in the workspace's configs (open documents first, as edited), read by the client. */
-async function scanWorkspaceModels(): Promise<ModelEntry[]> {
-  const uris = await vscode.workspace.findFiles('**/*.ttc.{yaml,yml}', '**/node_modules/**', 200);
-  const out: ModelEntry[] = [];
-  for (const uri of uris) {
-    try {
-      // Read unopened files directly: opening them would make the server validate each one.
-      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-      const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      out.push(...scanModels(text, uri.toString()));
-    } catch {
-      // unreadable file: the diagnostics say why
-    }
-  }
-  return out;
 }
 
 async function showModelSummary(ctx: Ctx, summaries: SummaryDocuments, arg: unknown): Promise<void> {

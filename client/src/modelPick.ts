@@ -41,30 +41,3 @@ export function summaryDocName(modelPath: string): string {
   return `${base.replace(/[^\w.-]+/g, '_')} summary.md`;
 }
 
-/**
- * Models named in a config's text, found line by line: each `.onnx` path with the name of the
- * mapping that holds it (`generator:` above `path: models/gen.onnx`). Used only when the server
- * cannot list models (ListModelsRequest unsupported), so the picker still offers them.
- */
-export function scanModels(text: string, configUri: string): ModelEntry[] {
-  const lines = text.split(/\r?\n/);
-  const out: ModelEntry[] = [];
-  lines.forEach((line, i) => {
-    const m = /^(\s*)(?:-\s+)?path\s*:\s*(.+?)\s*(?:#.*)?$/.exec(line);
-    if (!m) return;
-    const p = onnxPathAt(m[2], 0) ?? onnxPathAt(m[2], m[2].length);
-    if (!p) return;
-    const indent = m[1].length;
-    let name = p.split(/[\\/]/).pop()!.replace(/\.onnx$/i, '');
-    for (let j = i - 1; j >= 0; j--) {
-      const k = /^(\s*)([^\s#:][^:#]*?)\s*:\s*(?:#.*)?$/.exec(lines[j]);
-      if (k && k[1].length < indent) {
-        name = k[2];
-        break;
-      }
-      if (lines[j].trim() && !lines[j].trim().startsWith('#') && /^\s*/.exec(lines[j])![0].length < indent) break;
-    }
-    out.push({ name, path: p, configUri });
-  });
-  return out;
-}

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Problem } from '../core/config/parse';
 import { PROBLEM_CODES } from '../core/config/codes';
+import { findConfigFiles } from '../core/config/discover';
 import { getLanguageService } from '../service/languageService';
 
 const USAGE = `Usage: ttc-lens check <files or folders…> [--format text|json|sarif]
@@ -18,8 +19,6 @@ Output: text (file:line:col severity message [code]), json (an array) or sarif (
 Exit status: 1 if any error was found, 0 otherwise, 2 on usage errors.`;
 
 type Format = 'text' | 'json' | 'sarif';
-const CONFIG_FILE = /\.ttc\.ya?ml$/i;
-const SKIP_DIRS = new Set(['node_modules', '.git']);
 
 export interface Finding {
   file: string;
@@ -30,24 +29,6 @@ export interface Finding {
   severity: Problem['severity'];
   code: string;
   message: string;
-}
-
-function findConfigs(dir: string, out: string[], depth = 0): void {
-  if (depth > 50) return;
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) findConfigs(p, out, depth + 1);
-    } else if (e.isFile() && CONFIG_FILE.test(e.name)) {
-      out.push(p);
-    }
-  }
 }
 
 /** Check one file; unreadable files come back as a finding, never an exception. */
@@ -142,7 +123,7 @@ export async function run(args: string[]): Promise<number> {
       process.stderr.write(`ttc-lens check: no such file or folder: ${input}\n`);
       return 2;
     }
-    if (st.isDirectory()) findConfigs(input, files);
+    if (st.isDirectory()) files.push(...findConfigFiles(input));
     else files.push(input);
   }
   if (files.length === 0) {

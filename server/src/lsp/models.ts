@@ -1,13 +1,18 @@
 /**
  * Static model analysis in the language server: the hover section on a model path (order 100, before
  * measured numbers) and the `ttcLens/modelSummary` request behind "TTC Lens: Show Model Summary".
- * Summaries are cached by path + mtime + size (core/onnx/cache.ts).
+ * Summaries are cached by path + mtime + size (core/onnx/cache.ts). `ttcLens/listModels` lists the ONNX
+ * models every config of the workspace names (open documents as edited, the rest from disk).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Feature, ServerContext } from './context';
 import { registerModelInfoProvider } from './modelInfo';
 import { fsPathOf } from './languageService';
-import { ModelSummaryRequest, type ModelSummaryParams, type ModelSummaryResult } from '../protocol';
+import { ListModelsRequest, ModelSummaryRequest, type ListModelsResult, type ModelSummaryParams, type ModelSummaryResult } from '../protocol';
+import { findConfigFiles } from '../core/config/discover';
+import { parseConfig, resolveModelPath } from '../core/config/parse';
 import { ModelSummaryCache } from '../core/onnx/cache';
 import { formatSummaryMarkdown } from '../core/onnx/format';
 
@@ -17,6 +22,20 @@ export function resolveRequestPath(p: ModelSummaryParams, workspaceFolders: stri
   const cfg = p.configUri ? fsPathOf(p.configUri) : undefined;
   const base = cfg ? path.dirname(cfg) : workspaceFolders[0] ?? process.cwd();
   return path.resolve(base, p.path);
+}
+
+/** Configs read for the model list at most (a picker, not an indexer). */
+const MAX_LISTED_CONFIGS = 500;
+
+/** ONNX models named by the given configs, as absolute paths; each config is `{ uri, fsPath, text }`. */
+export function listModels(configs: Array<{ uri: string; fsPath: string; text: string }>): ListModelsResult {
+  const models: ListModelsResult['models'] = [];
+  for (const c of configs) {
+    for (const [name, m] of Object.entries(parseConfig(c.text).config.models)) {
+      if (m.path) models.push({ name, path: resolveModelPath(c.fsPath, m.path), configUri: c.uri });
+    }
+  }
+  return { models };
 }
 
 function register(ctx: ServerContext): void {
@@ -30,6 +49,25 @@ function register(ctx: ServerContext): void {
       return `**Model could not be read:** ${e instanceof Error ? e.message : String(e)}`;
     }
   }, 100);
+
+  ctx.connection.onRequest(ListModelsRequest, (): ListModelsResult => {
+    const configs = new Map<string, { uri: string; fsPath: string; text: string }>();
+    for (const doc of ctx.documents.all()) {
+      const fsPath = fsPathOf(doc.uri);
+      if (fsPath && /\.ttc\.ya?ml$/i.test(fsPath)) configs.set(fsPath, { uri: doc.uri, fsPath, text: doc.getText() });
+    }
+    for (const folder of ctx.workspaceFolders) {
+      for (const fsPath of findConfigFiles(folder, MAX_LISTED_CONFIGS)) {
+        if (configs.has(fsPath) || configs.size >= MAX_LISTED_CONFIGS) continue;
+        try {
+          configs.set(fsPath, { uri: pathToFileURL(fsPath).href, fsPath, text: fs.readFileSync(fsPath, 'utf8') });
+        } catch {
+          // Unreadable config: its own diagnostics say why.
+        }
+      }
+    }
+    return listModels([...configs.values()]);
+  });
 
   ctx.connection.onRequest(ModelSummaryRequest, (p: ModelSummaryParams): ModelSummaryResult => {
     if (!p || typeof p.path !== 'string' || !p.path) return { markdown: '', error: 'ttcLens/modelSummary: missing "path"' };

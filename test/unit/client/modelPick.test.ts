@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { modelPickItems, onnxPathAt, scanModels, summaryDocName } from '../../../client/src/modelPick';
+import { modelPickItems, onnxPathAt, summaryDocName } from '../../../client/src/modelPick';
 
 describe('client/modelPick', () => {
   describe('onnxPathAt', () => {
@@ -54,16 +54,3 @@ describe('client/modelPick', () => {
   });
 });
 
-describe('client/modelPick scanModels', () => {
-  it('finds each model path with the name of its entry', () => {
-    const text = ['version: 1', 'models:', '  generator:', '    path: models/decoder-tiny.onnx  # gen', '    precision: fp32', '  prm:', '    path: "models/prm tiny.onnx"', '  shape_only:', '    config: c.json', 'strategy:', '  approach: best_of_n'].join('\n');
-    assert.deepEqual(scanModels(text, 'file:///w/a.ttc.yaml'), [
-      { name: 'generator', path: 'models/decoder-tiny.onnx', configUri: 'file:///w/a.ttc.yaml' },
-      { name: 'prm', path: 'models/prm tiny.onnx', configUri: 'file:///w/a.ttc.yaml' },
-    ]);
-  });
-  it('falls back to the file name and ignores non-ONNX paths and garbage', () => {
-    assert.deepEqual(scanModels('path: top.onnx\nsamples:\n  path: data.npy', 'u'), [{ name: 'top', path: 'top.onnx', configUri: 'u' }]);
-    assert.deepEqual(scanModels('\u0000\u0001::: [', 'u'), []);
-  });
-});
