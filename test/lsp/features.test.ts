@@ -74,6 +74,24 @@ describe('lsp: completion, hover, symbols, robustness', function () {
     assert.deepEqual(syms[1].children!.map((c) => c.name), ['gen', 'prm']);
   });
 
+  it('offers a quick-fix that renames a misspelt key', async () => {
+    const fixUri = uri.replace('scratch.ttc.yaml', 'scratch-fix.ttc.yaml');
+    const text = TEXT.replace('  n: 8', '  n: 8\n  temprature: 0.8');
+    client.open(fixUri, text);
+    await client.diagnosticsFor(fixUri, 1);
+    assert.deepEqual(client.capabilities.codeActionProvider, { codeActionKinds: ['quickfix'] });
+    const line = text.split('\n').findIndex((l) => l.includes('temprature'));
+    const actions = await client.request<Array<{ title: string; kind: string; edit: { changes: Record<string, Array<{ range: unknown; newText: string }>> } }>>('textDocument/codeAction', {
+      textDocument: { uri: fixUri },
+      range: { start: { line, character: 4 }, end: { line, character: 4 } },
+      context: { diagnostics: [], only: ['quickfix'] },
+    });
+    const fix = actions.find((a) => a.title === "Rename to 'temperature'");
+    assert.ok(fix, JSON.stringify(actions.map((a) => a.title)));
+    assert.deepEqual(fix.edit.changes[fixUri], [{ range: { start: { line, character: 2 }, end: { line, character: 12 } }, newText: 'temperature' }]);
+    client.close(fixUri);
+  });
+
   it('answers garbage with diagnostics and keeps serving', async () => {
     const junk = [
       Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 7919) % 256)).toString('latin1'),

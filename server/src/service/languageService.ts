@@ -3,9 +3,10 @@
  * vscode-json-languageservice pattern): file access and model descriptions come in as functions, so
  * the language server, the CLI and the tests drive the same code.
  */
-import type { CompletionItem, Diagnostic, DocumentSymbol, Hover, Position } from 'vscode-languageserver-types';
+import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, Hover, Position, Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedConfig, Problem } from '../core/config/parse';
+import { codeActions } from './codeActions';
 import { complete, type DirEntry } from './completion';
 import { toDiagnostic, validateDocument } from './diagnostics';
 import { ParseCache } from './document';
@@ -39,6 +40,8 @@ export interface LanguageService {
   complete(doc: TextDocument, pos: Position, opts?: DocumentOptions): CompletionItem[];
   hover(doc: TextDocument, pos: Position, opts?: DocumentOptions): Promise<Hover | null>;
   symbols(doc: TextDocument): DocumentSymbol[];
+  /** Quick-fixes for the problems that touch `range`. */
+  codeActions(doc: TextDocument, range: Range, opts?: DocumentOptions): CodeAction[];
   /** Forget a closed document. */
   close(uri: string): void;
 }
@@ -56,6 +59,7 @@ export function getLanguageService(host: LanguageServiceHost = {}): LanguageServ
     hover: (doc, pos, opts = {}) =>
       hover(doc, cache.get(doc), pos, { fsPath: opts.fsPath, fileExists, describeModel: host.describeModel?.bind(host), defaultDims: opts.defaultDims }),
     symbols: (doc) => symbols(doc, cache.get(doc)),
+    codeActions: (doc, range, opts) => codeActions(doc, validate(doc, opts), range),
     close: (uri) => cache.delete(uri),
   };
 }

@@ -1,0 +1,22 @@
+/** Code actions: quick-fixes for config problems (service/codeActions.ts). */
+import { CodeActionKind } from 'vscode-languageserver/node';
+import type { Feature } from './context';
+import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
+
+export const feature: Feature = {
+  capabilities: { codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] } },
+  register(ctx) {
+    const service = languageServiceFor(ctx);
+    ctx.connection.onCodeAction((p) => {
+      const doc = ctx.documents.get(p.textDocument.uri);
+      if (!doc || !isTtcDocument(doc)) return [];
+      if (p.context.only && !p.context.only.some((k) => CodeActionKind.QuickFix.startsWith(k))) return [];
+      try {
+        return service.codeActions(doc, p.range, { fsPath: fsPathOf(doc.uri) });
+      } catch (e) {
+        ctx.connection.console.error(`ttc-lens: code actions failed: ${e instanceof Error ? e.message : String(e)}`);
+        return [];
+      }
+    });
+  },
+};
