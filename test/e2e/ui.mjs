@@ -103,6 +103,23 @@ export async function uiFlows(page, { artifacts, log, activationOnly }) {
     return labels;
   });
 
+  await step('quick-fix a misspelt key', async () => {
+    await page.keyboard.press('Escape');
+    await clickToken(page, 'temprature');
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row').filter({ hasText: "Rename to 'temperature'" }).first();
+    await fix.waitFor();
+    const offered = await page.locator('.action-widget .monaco-list-row').allInnerTexts();
+    await fix.click();
+    // Monaco renders spaces as U+00A0, hence \s rather than ' '.
+    await page.locator('.view-line').filter({ hasText: /^\s*temperature:\s0\.8/ }).waitFor();
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor();
+    // Undo: the scratch file stays as planted for later steps.
+    await page.keyboard.press('Control+Z');
+    await page.locator('.view-line').filter({ hasText: /^\s*temprature:\s0\.8/ }).waitFor();
+    return offered;
+  });
+
   await step('palette: Show Output', async () => {
     await palette(page, 'TTC Lens: Show Output');
     await page.locator('.panel .monaco-select-box, .panel select').filter({ hasText: 'TTC Lens' }).first().or(page.locator('.panel [title="TTC Lens"]').first()).waitFor();

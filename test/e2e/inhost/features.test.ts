@@ -71,4 +71,29 @@ describe('language features', () => {
     const names = symbols.map((s) => s.name);
     for (const s of ['models', 'strategy', 'workload']) assert.ok(names.includes(s), `outline lacks ${s}: ${JSON.stringify(names)}`);
   });
+
+  it('fixes the misspelt key with a quick-fix', async () => {
+    const doc = await openDoc('planted.ttc.yaml');
+    const original = doc.getText();
+    // The key itself, not its first mention in the file's header comment.
+    const range = new vscode.Range(positionOf(doc, '  temprature:', 2), positionOf(doc, '  temprature:', 2 + 'temprature'.length));
+    const actions = await eventually(
+      async () => {
+        const a = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range, vscode.CodeActionKind.QuickFix.value);
+        return a?.find((x) => /temperature/.test(x.title));
+      },
+      'a quick-fix for temprature',
+    );
+    try {
+      if (actions.edit) assert.ok(await vscode.workspace.applyEdit(actions.edit));
+      if (actions.command) await vscode.commands.executeCommand(actions.command.command, ...(actions.command.arguments ?? []));
+      await eventually(() => doc.getText().includes('  temperature: 0.8'), 'the fixed key in the document');
+    } finally {
+      // Put the planted mistake back for the tests that follow.
+      const all = new vscode.WorkspaceEdit();
+      all.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), original);
+      await vscode.workspace.applyEdit(all);
+      await doc.save();
+    }
+  });
 });

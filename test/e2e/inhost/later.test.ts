@@ -1,5 +1,5 @@
 /**
- * Features that other work items add to the server (inline estimates, code lenses, quick-fixes).
+ * Features that other work items add to the server (inline estimates, code lenses).
  * Each test asks the running server whether it has the capability and is marked pending (skipped,
  * and listed as such in the results) until it does, so they start checking the moment a feature
  * lands without anyone editing this file.
@@ -43,30 +43,5 @@ describe('features added later', () => {
     );
     assert.ok(lenses.every((l) => l.range.start.line < doc.lineCount));
     assert.ok(lenses.some((l) => l.command?.title), 'no resolved code lens has a title');
-  });
-
-  it('fixes the misspelt key with a quick-fix', async function () {
-    if (!(await capabilities()).codeActionProvider) return this.skip();
-    const doc = await openDoc('planted.ttc.yaml');
-    const original = doc.getText();
-    const range = new vscode.Range(positionOf(doc, 'temprature'), positionOf(doc, 'temprature', 'temprature'.length));
-    const actions = await eventually(
-      async () => {
-        const a = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range, vscode.CodeActionKind.QuickFix.value);
-        return a?.find((x) => /temperature/.test(x.title));
-      },
-      'a quick-fix for temprature',
-    );
-    try {
-      if (actions.edit) assert.ok(await vscode.workspace.applyEdit(actions.edit));
-      if (actions.command) await vscode.commands.executeCommand(actions.command.command, ...(actions.command.arguments ?? []));
-      await eventually(() => doc.getText().includes('  temperature: 0.8'), 'the fixed key in the document');
-    } finally {
-      // Put the planted mistake back for the tests that follow.
-      const all = new vscode.WorkspaceEdit();
-      all.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), original);
-      await vscode.workspace.applyEdit(all);
-      await doc.save();
-    }
   });
 });
