@@ -1,0 +1,61 @@
+/** Human-readable renderings of a shape-only model (geometry.ts): a Markdown table (hover, Show Model Summary) and text (CLI). */
+import { formatBytes, formatCount } from '../onnx/format';
+import type { ModelGeometry, ModelStats } from './geometry';
+
+/** "1,235,814,400". */
+export function exact(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** FLOPs with a unit: "2.47 GFLOP", "65.5 KFLOP". */
+export function formatFlops(n: number): string {
+  const c = formatCount(n);
+  return /[KMGT]$/.test(c) ? `${c}FLOP` : `${c} FLOP`;
+}
+
+function mdEsc(s: string): string {
+  return s.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
+}
+
+/** One label/value pair per row, shared by the Markdown and text renderings. */
+export function summaryRows(g: ModelGeometry, s: ModelStats): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  const kind = g.format === 'genai' ? 'ONNX Runtime GenAI config' : 'Hugging Face config';
+  rows.push(['Model', `${g.modelType ? `${g.modelType} — ` : ''}${kind}, shape only`]);
+  const gqa = g.kvHeads !== g.heads ? `, ${g.kvHeads} KV heads (GQA)` : '';
+  rows.push(['Geometry', `${g.layers} layers, d=${g.hiddenSize}, ${g.heads} heads × ${g.headDim}${gqa}${g.intermediateSize ? `, MLP ${g.intermediateSize}${g.gatedMlp ? ' (gated)' : ''}` : ''}`]);
+  const tail = [g.vocabSize ? `vocab ${exact(g.vocabSize)}` : undefined, g.contextLength ? `context ${exact(g.contextLength)}` : undefined].filter(Boolean);
+  if (tail.length) rows.push(['Vocabulary / context', tail.join(', ')]);
+  if (s.parameters !== undefined) {
+    const moe = s.activeParameters !== undefined && s.activeParameters !== s.parameters ? `; ${formatCount(s.activeParameters)} active per token` : '';
+    rows.push(['Parameters', `${formatCount(s.parameters)} (${exact(s.parameters)}; ${formatCount(s.nonEmbeddingParameters!)} non-embedding${g.tiedEmbeddings ? ', tied LM head' : ''}${moe})`]);
+  } else {
+    rows.push(['Parameters', 'unknown: this file has no MLP width (intermediate_size)']);
+  }
+  if (s.weightBytes) {
+    const src = s.precisionSource === 'config' ? 'config' : s.precisionSource === 'torch_dtype' ? 'torch_dtype' : 'assumed';
+    const others = (['int8', 'int4'] as const).filter((p) => p !== s.precision).map((p) => `${p} ${formatBytes(s.weightBytes![p])}`);
+    rows.push(['Weights', `${formatBytes(s.weightBytes.precision)} at ${s.precision} (${src})${others.length ? `; ${others.join(', ')}` : ''}`]);
+  }
+  rows.push(['KV cache', `${formatBytes(s.kvBytesPerToken)}/token at 16-bit${s.kvBytesAtContext !== undefined ? `; ${formatBytes(s.kvBytesAtContext)} at the full context` : ''}`]);
+  const f = s.flopsPerToken;
+  if (f.fixed !== undefined) rows.push(['FLOPs/token', `≈ ${formatFlops(f.fixed)} + ${formatFlops(f.perContextToken)} × context`]);
+  else rows.push(['FLOPs/token', `unknown fixed part${f.head !== undefined ? ` (LM head alone ${formatFlops(f.head)})` : ''} + ${formatFlops(f.perContextToken)} × context (attention)`]);
+  return rows;
+}
+
+export function formatGeometryMarkdown(g: ModelGeometry, s: ModelStats, opts: { title?: string } = {}): string {
+  const lines = [`**${mdEsc(opts.title ?? 'Model description')}**`, '', '| | |', '|---|---|'];
+  for (const [k, v] of summaryRows(g, s)) lines.push(`| ${k} | ${mdEsc(v)} |`);
+  if (g.assumptions.length) lines.push('', ...g.assumptions.map((a) => `_${a.replace(/_/g, '\\_')}_`));
+  lines.push('', '_FLOPs per token after Kaplan et al. 2020: 2·N + 2·d·V (LM head) + 2·L·d\\_attn per context token._');
+  return lines.join('\n');
+}
+
+export function formatGeometryText(g: ModelGeometry, s: ModelStats, opts: { title?: string } = {}): string {
+  const rows = summaryRows(g, s);
+  const w = Math.max(...rows.map(([k]) => k.length));
+  const out = [...(opts.title ? [opts.title] : []), ...rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`)];
+  if (g.assumptions.length) out.push('', 'Assumptions:', ...g.assumptions.map((a) => `  - ${a.replace(/`/g, '')}`));
+  return out.join('\n');
+}
