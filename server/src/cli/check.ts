@@ -11,6 +11,7 @@ import type { Problem } from '../core/config/parse';
 import { PROBLEM_CODES } from '../core/config/codes';
 import { findConfigFiles } from '../core/config/discover';
 import { getLanguageService } from '../service/languageService';
+import { readSmallTextFile } from '../core/model/files';
 
 const USAGE = `Usage: ttc-lens check <files or folders…> [--format text|json|sarif]
 
@@ -44,6 +45,7 @@ export function checkFile(file: string): Finding[] {
   const service = getLanguageService({
     fileExists: (p) => fs.existsSync(p),
     listDir: (p) => fs.readdirSync(p, { withFileTypes: true }).map((e) => ({ name: e.name, isDirectory: e.isDirectory() })),
+    readFile: (p) => readSmallTextFile(p),
   });
   return service.validate(doc, { fsPath: abs }).map((p) => {
     const s = doc.positionAt(p.range.start);

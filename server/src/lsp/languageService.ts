@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { getLanguageService, type LanguageService, type LanguageServiceHost } from '../service/languageService';
 import type { ServerContext } from './context';
 import { describeModel } from './modelInfo';
+import { readSmallTextFile } from '../core/model/files';
 
 export const nodeHost: LanguageServiceHost = {
   fileExists: (p) => {
@@ -17,6 +18,7 @@ export const nodeHost: LanguageServiceHost = {
     }
   },
   listDir: (p) => fs.readdirSync(p, { withFileTypes: true }).map((e) => ({ name: e.name, isDirectory: e.isDirectory() })),
+  readFile: (p) => readSmallTextFile(p),
   describeModel,
 };
 

@@ -20,6 +20,8 @@ export interface LanguageServiceHost {
   fileExists?(absPath: string): boolean;
   /** List a folder (path completion). */
   listDir?(absPath: string): DirEntry[];
+  /** A small text file's content (model descriptions), undefined when missing or too large. */
+  readFile?(absPath: string): string | undefined;
   /** Markdown sections about a model file, shown in hovers. */
   describeModel?(absPath: string, bind: Record<string, number>): Promise<string[]>;
 }
@@ -50,7 +52,8 @@ export function getLanguageService(host: LanguageServiceHost = {}): LanguageServ
   const cache = new ParseCache();
   const fileExists = host.fileExists?.bind(host);
   const listNames = host.listDir ? (dir: string) => host.listDir!(dir).map((e) => e.name) : undefined;
-  const validate = (doc: TextDocument, opts: DocumentOptions = {}) => validateDocument(cache, doc, { fsPath: opts.fsPath, fileExists, listDir: listNames });
+  const readFile = host.readFile?.bind(host);
+  const validate = (doc: TextDocument, opts: DocumentOptions = {}) => validateDocument(cache, doc, { fsPath: opts.fsPath, fileExists, listDir: listNames, readFile });
   return {
     parse: (doc) => cache.get(doc),
     validate,

@@ -20,6 +20,7 @@ export const PROBLEM_CODES: Record<string, string> = {
   'model-source': 'A model with neither `path` nor `config`.',
   'not-onnx': 'A model `path` that does not name an .onnx file.',
   'file-not-found': 'A model, model description or sample file that does not exist.',
+  'model-config-invalid': 'A model description (`config:` config.json / genai_config.json) that is not JSON or lacks the decoder geometry.',
   inconsistent: 'Values that contradict each other (p50 above p95, a wave above max_n…).',
   unreadable: 'The file could not be read.',
   internal: 'TTC Lens failed while checking (a bug; please report it).',

@@ -9,6 +9,8 @@ export interface RuleDoc {
   fileExists?: (absPath: string) => boolean;
   /** Host function: names in a folder (for "did you mean" on missing files). Absent → no suggestion. */
   listDir?: (absDir: string) => string[];
+  /** Host function: a small text file's content (model descriptions; hosts cap it at 1 MB). Absent → contents are not checked. */
+  readFile?: (absPath: string) => string | undefined;
 }
 
 /** One semantic rule (the yaml-language-server `AdditionalValidator` pattern). */
