@@ -67,8 +67,12 @@ describe('lsp: diagnostics', function () {
 
   it('watches model files and revalidates when one appears', async () => {
     const reg = await client.registrations.wait((r) => r.method === 'workspace/didChangeWatchedFiles');
-    const globs = (reg.registerOptions as { watchers: Array<{ globPattern: string }> }).watchers.map((w) => w.globPattern);
-    assert.ok(globs.includes('**/*.onnx'));
+    const watchers = (reg.registerOptions as { watchers: Array<{ globPattern: string; kind: number }> }).watchers;
+    // WatchKind: Create 1, Change 2, Delete 4 — .onnx by presence, .json (model descriptions) by content too.
+    assert.deepEqual(watchers, [
+      { globPattern: '**/*.onnx', kind: 1 | 4 },
+      { globPattern: '**/*.json', kind: 1 | 2 | 4 },
+    ]);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttc-watch-'));
     try {
       const file = path.join(dir, 'w.ttc.yaml');

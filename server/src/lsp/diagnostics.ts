@@ -62,10 +62,14 @@ function register(ctx: ServerContext): void {
   const watchModelFiles = () => {
     if (watching) return;
     watching = true;
-    const kind = WatchKind.Create | WatchKind.Delete;
-    ctx.connection.client
-      .register(DidChangeWatchedFilesNotification.type, { watchers: ['**/*.onnx', '**/*.json'].map((globPattern) => ({ globPattern, kind })) })
-      .catch(() => undefined);
+    // Model descriptions (config.json / genai_config.json) are validated by content, so their edits
+    // count too; an .onnx file matters only by its presence here.
+    const presence = WatchKind.Create | WatchKind.Delete;
+    const watchers = [
+      { globPattern: '**/*.onnx', kind: presence },
+      { globPattern: '**/*.json', kind: presence | WatchKind.Change },
+    ];
+    ctx.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch(() => undefined);
   };
 
   ctx.documents.onDidChangeContent((e) => {
