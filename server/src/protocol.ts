@@ -27,6 +27,8 @@ export interface ModelSummaryParams {
   configUri?: string;
   /** Symbolic dimension bindings. */
   bind?: Record<string, number>;
+  /** Weight precision for a shape-only description (`.json`); else the config's, else torch_dtype, else fp16. */
+  precision?: string;
 }
 export interface ModelSummaryResult {
   markdown: string;

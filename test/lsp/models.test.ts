@@ -104,3 +104,69 @@ describe('lsp: model hover and ttcLens/modelSummary', function () {
     assert.equal(b.summary!.parameters, 8 * 8 + 8 + 8 * 2 + 2);
   });
 });
+
+describe('lsp: shape-only models (config: config.json / genai_config.json)', function () {
+  this.timeout(60_000);
+  const client = new TestClient();
+  const t = tempDir('ttc-lsp-shape-');
+  const SHAPE = `version: 1
+models:
+  llama:
+    config: models/llama/config.json
+    precision: int8
+  broken:
+    config: models/broken.json
+`;
+  let uri: string;
+  before(async () => {
+    mkdirSync(path.join(t.dir, 'models', 'llama'), { recursive: true });
+    copyFileSync(path.join(ROOT, 'examples', 'models', 'llama-3.2-1b', 'config.json'), path.join(t.dir, 'models', 'llama', 'config.json'));
+    writeFileSync(path.join(t.dir, 'models', 'broken.json'), '{\n  "hidden_size": 2048,\n}\n');
+    const file = path.join(t.dir, 'shape.ttc.yaml');
+    writeFileSync(file, SHAPE);
+    uri = pathToFileURL(file).href;
+    await client.start(t.dir);
+    client.open(uri, SHAPE);
+  });
+  after(async () => {
+    await client.stop();
+    t.cleanup();
+  });
+
+  it('a broken description is a model-config-invalid error at the config value', async () => {
+    const d = await client.diagnosticsFor(uri, 1);
+    const bad = d.diagnostics.filter((x) => x.code === 'model-config-invalid');
+    assert.equal(bad.length, 1, JSON.stringify(d.diagnostics));
+    assert.deepEqual(bad[0].range, { start: { line: 6, character: 12 }, end: { line: 6, character: 30 } });
+    assert.match(bad[0].message, /Not valid JSON: .*\(line 3, column 1\)/);
+  });
+
+  it('hover on the config path shows parameters, weights at the config precision, KV cache and FLOPs per token', async () => {
+    const h = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 16 } });
+    const md = h.contents.value;
+    assert.match(md, /\*\*Model description\*\* of `llama`/);
+    assert.match(md, /\*\*Shape-only model\*\*/);
+    assert.match(md, /\| Parameters \| 1\.24 G \(1,235,814,400;/);
+    assert.match(md, /\| Weights \| 1\.15 GiB at int8 \(config\); int4 589\.3 MiB \|/);
+    assert.match(md, /\| KV cache \| 32\.0 KiB\/token at 16-bit/);
+    assert.match(md, /≈ 2\.47 GFLOP \+ 65\.5 KFLOP × context/);
+    assert.doesNotMatch(md, /Latency not measured/);
+  });
+
+  it('ttcLens/modelSummary answers for a config.json (precision from the config document)', async () => {
+    const r = await client.request<{ markdown: string; error?: string; summary?: { kind: string; stats: { parameters: number; precision: string; kvBytesPerToken: number } } }>('ttcLens/modelSummary', {
+      path: 'models/llama/config.json',
+      configUri: uri,
+    });
+    assert.equal(r.error, undefined);
+    assert.match(r.markdown, /^\*\*config\.json\*\*/);
+    assert.equal(r.summary!.kind, 'shape-only');
+    assert.equal(r.summary!.stats.parameters, 1_235_814_400);
+    assert.equal(r.summary!.stats.precision, 'int8');
+    assert.equal(r.summary!.stats.kvBytesPerToken, 32768);
+    const plain = await client.request<{ summary?: { stats: { precision: string } } }>('ttcLens/modelSummary', { path: path.join(t.dir, 'models', 'llama', 'config.json') });
+    assert.equal(plain.summary!.stats.precision, 'bf16');
+    const broken = await client.request<{ error?: string }>('ttcLens/modelSummary', { path: path.join(t.dir, 'models', 'broken.json') });
+    assert.match(broken.error!, /Not valid JSON/);
+  });
+});

@@ -3,7 +3,12 @@
  * the hover on a model path (static summary from core/onnx, measured numbers from the profiler).
  * The hover feature does not know who provides what.
  */
-export type ModelInfoProvider = (absPath: string, bind: Record<string, number>) => Promise<string | undefined>;
+export type ModelInfoProvider = (absPath: string, bind: Record<string, number>, opts?: ModelInfoOptions) => Promise<string | undefined>;
+
+/** What the config says about the model beyond its file (for shape-only descriptions: the precision). */
+export interface ModelInfoOptions {
+  precision?: string;
+}
 
 const providers: Array<{ order: number; provide: ModelInfoProvider }> = [];
 
@@ -14,11 +19,11 @@ export function registerModelInfoProvider(provide: ModelInfoProvider, order = 10
 }
 
 /** All sections for a model, in order; a failing provider contributes its error message, never throws. */
-export async function describeModel(absPath: string, bind: Record<string, number>): Promise<string[]> {
+export async function describeModel(absPath: string, bind: Record<string, number>, opts: ModelInfoOptions = {}): Promise<string[]> {
   const out: string[] = [];
   for (const p of providers) {
     try {
-      const s = await p.provide(absPath, bind);
+      const s = await p.provide(absPath, bind, opts);
       if (s) out.push(s);
     } catch (e) {
       out.push(`_Could not describe model: ${e instanceof Error ? e.message : String(e)}_`);

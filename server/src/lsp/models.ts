@@ -15,6 +15,19 @@ import { findConfigFiles } from '../core/config/discover';
 import { parseConfig, resolveModelPath } from '../core/config/parse';
 import { ModelSummaryCache } from '../core/onnx/cache';
 import { formatSummaryMarkdown } from '../core/onnx/format';
+import { readSmallTextFile } from '../core/model/files';
+import { describeShapeOnly } from '../core/model/format';
+
+/** A shape-only model description (config.json / genai_config.json) rather than an ONNX file. */
+const isDescription = (p: string) => /\.json$/i.test(p);
+
+/** The `precision` a config gives the model whose `config:` is `abs` (for Show Model Summary on a description). */
+export function precisionFor(configText: string, configPath: string, abs: string): string | undefined {
+  for (const m of Object.values(parseConfig(configText).config.models)) {
+    if (m.config && m.precision && path.resolve(resolveModelPath(configPath, m.config)) === path.resolve(abs)) return m.precision;
+  }
+  return undefined;
+}
 
 /** Resolve a summary request's path: absolute, or relative to the config's folder (else the first workspace folder). */
 export function resolveRequestPath(p: ModelSummaryParams, workspaceFolders: string[]): string {
@@ -40,6 +53,12 @@ export function listModels(configs: Array<{ uri: string; fsPath: string; text: s
 
 function register(ctx: ServerContext): void {
   const cache = new ModelSummaryCache();
+
+  // Shape-only descriptions: geometry, parameters, weights, KV cache, FLOPs per token (core/model).
+  registerModelInfoProvider(async (absPath, _bind, opts) => {
+    if (!isDescription(absPath)) return undefined;
+    return describeShapeOnly(absPath, readSmallTextFile(absPath), opts?.precision, 'Shape-only model').markdown;
+  }, 100);
 
   registerModelInfoProvider(async (absPath, bind) => {
     if (!/\.onnx$/i.test(absPath)) return undefined;
@@ -72,6 +91,16 @@ function register(ctx: ServerContext): void {
   ctx.connection.onRequest(ModelSummaryRequest, (p: ModelSummaryParams): ModelSummaryResult => {
     if (!p || typeof p.path !== 'string' || !p.path) return { markdown: '', error: 'ttcLens/modelSummary: missing "path"' };
     const abs = resolveRequestPath(p, ctx.workspaceFolders);
+    if (isDescription(abs)) {
+      let precision = typeof p.precision === 'string' ? p.precision : undefined;
+      const cfgPath = p.configUri ? fsPathOf(p.configUri) : undefined;
+      if (!precision && p.configUri && cfgPath) {
+        const text = ctx.documents.get(p.configUri)?.getText() ?? readSmallTextFile(cfgPath);
+        if (text !== undefined) precision = precisionFor(text, cfgPath, abs);
+      }
+      const r = describeShapeOnly(abs, readSmallTextFile(abs), precision, path.basename(abs));
+      return { markdown: r.markdown, ...(r.summary ? { summary: r.summary } : {}), ...(r.error ? { error: r.error } : {}) };
+    }
     try {
       const summary = cache.get(abs, p.bind ?? {});
       return { markdown: formatSummaryMarkdown(summary, { title: path.basename(abs), maxOps: 12 }), summary };

@@ -16,7 +16,7 @@ export interface HoverHost {
   fsPath?: string;
   fileExists?: (absPath: string) => boolean;
   /** Markdown sections about a model file (static summary, measurements…). */
-  describeModel?: (absPath: string, bind: Record<string, number>) => Promise<string[]>;
+  describeModel?: (absPath: string, bind: Record<string, number>, opts?: { precision?: string }) => Promise<string[]>;
   /** Default bindings for symbolic dims (settings), under the model's own `dims`. */
   defaultDims?: Record<string, number>;
 }
@@ -43,9 +43,11 @@ async function modelDoc(model: ModelSpec, host: HoverHost, header: string): Prom
     const abs = resolveModelPath(host.fsPath, file);
     const exists = host.fileExists ? host.fileExists(abs) : true;
     parts.push(`\`${abs}\`${exists ? '' : ' — **not found**'}`);
-    if (exists && model.path && host.describeModel) {
+    if (exists && host.describeModel) {
       const bind = { ...(host.defaultDims ?? {}), ...(model.dims ?? {}) };
-      parts.push(...(await host.describeModel(resolveModelPath(host.fsPath, model.path), bind)));
+      // An ONNX path, or a shape-only description (config.json / genai_config.json) at the model's precision.
+      if (model.path) parts.push(...(await host.describeModel(resolveModelPath(host.fsPath, model.path), bind)));
+      else if (model.config) parts.push(...(await host.describeModel(abs, bind, model.precision ? { precision: model.precision } : {})));
     }
   } else if (file) {
     parts.push(`\`${file}\` (relative to the config file; save the config to resolve it)`);

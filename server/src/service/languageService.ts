@@ -23,7 +23,7 @@ export interface LanguageServiceHost {
   /** A small text file's content (model descriptions), undefined when missing or too large. */
   readFile?(absPath: string): string | undefined;
   /** Markdown sections about a model file, shown in hovers. */
-  describeModel?(absPath: string, bind: Record<string, number>): Promise<string[]>;
+  describeModel?(absPath: string, bind: Record<string, number>, opts?: { precision?: string }): Promise<string[]>;
 }
 
 /** Per-document facts the host knows: where the file is, default dim bindings from settings. */

@@ -1,6 +1,6 @@
 /** Human-readable renderings of a shape-only model (geometry.ts): a Markdown table (hover, Show Model Summary) and text (CLI). */
 import { formatBytes, formatCount } from '../onnx/format';
-import type { ModelGeometry, ModelStats } from './geometry';
+import { modelStats, parseGeometryText, PRECISION_BYTES, type ModelGeometry, type ModelStats, type Precision } from './geometry';
 
 /** "1,235,814,400". */
 export function exact(n: number): string {
@@ -58,4 +58,36 @@ export function formatGeometryText(g: ModelGeometry, s: ModelStats, opts: { titl
   const out = [...(opts.title ? [opts.title] : []), ...rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`)];
   if (g.assumptions.length) out.push('', 'Assumptions:', ...g.assumptions.map((a) => `  - ${a.replace(/`/g, '')}`));
   return out.join('\n');
+}
+
+export interface ShapeOnlyResult {
+  markdown: string;
+  text: string;
+  /** Machine-readable: geometry plus everything it implies. */
+  summary?: { kind: 'shape-only'; path: string; geometry: ModelGeometry; stats: ModelStats };
+  error?: string;
+}
+
+const isPrecision = (p: unknown): p is Precision => typeof p === 'string' && p in PRECISION_BYTES;
+
+/**
+ * A model description's text (undefined: could not be read) rendered for the hover, Show Model Summary
+ * and the CLI. `precision` is the config's precision for the model (ignored unless a known one).
+ */
+export function describeShapeOnly(absPath: string, text: string | undefined, precision: string | undefined, title: string): ShapeOnlyResult {
+  if (text === undefined) {
+    const error = `model description could not be read (missing, not a regular file, or larger than 1 MB): ${absPath}`;
+    return { markdown: `**${mdEsc(title)} could not be read:** ${mdEsc(error)}`, text: error, error };
+  }
+  const r = parseGeometryText(text);
+  if (!r.geometry) {
+    const error = r.problems.join(' ');
+    return { markdown: `**${mdEsc(title)} is not a usable model description:** ${error}`, text: error, error };
+  }
+  const stats = modelStats(r.geometry, isPrecision(precision) ? precision : undefined);
+  return {
+    markdown: formatGeometryMarkdown(r.geometry, stats, { title }),
+    text: formatGeometryText(r.geometry, stats),
+    summary: { kind: 'shape-only', path: absPath, geometry: r.geometry, stats },
+  };
 }

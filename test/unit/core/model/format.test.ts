@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { modelStats, parseGeometryText } from '../../../../server/src/core/model/geometry';
-import { formatFlops, formatGeometryMarkdown, formatGeometryText } from '../../../../server/src/core/model/format';
+import { describeShapeOnly, formatFlops, formatGeometryMarkdown, formatGeometryText } from '../../../../server/src/core/model/format';
 
 const ROOT = path.join(__dirname, '..', '..', '..', '..');
 const read = (p: string) => parseGeometryText(readFileSync(path.join(ROOT, p), 'utf8')).geometry!;
@@ -30,5 +30,17 @@ describe('core/model/format', () => {
   it('formats FLOPs with units', () => {
     assert.equal(formatFlops(2.47e9), '2.47 GFLOP');
     assert.equal(formatFlops(12), '12 FLOP');
+  });
+
+  it('describeShapeOnly: summary, unknown precision ignored, unreadable and broken files as errors', () => {
+    const text = readFileSync(path.join(ROOT, 'examples/models/llama-3.2-1b/config.json'), 'utf8');
+    const ok = describeShapeOnly('/m/config.json', text, 'fp32', 'config.json');
+    assert.equal(ok.error, undefined);
+    assert.equal(ok.summary!.stats.weightBytes!.precision, 4 * 1_235_814_400);
+    assert.equal(describeShapeOnly('/m/config.json', text, 'fp99', 't').summary!.stats.precision, 'bf16');
+    assert.match(describeShapeOnly('/m/x.json', undefined, undefined, 'x.json').error!, /could not be read/);
+    const bad = describeShapeOnly('/m/x.json', '{}', undefined, 'x.json');
+    assert.equal(bad.summary, undefined);
+    assert.match(bad.markdown, /^\*\*x\.json is not a usable model description:\*\* This is not a model description/);
   });
 });
