@@ -79,4 +79,36 @@ describe('cli: ttc-lens profile --static', function () {
       t.cleanup();
     }
   });
+
+  it('shape-only descriptions: config.json as text, genai_config.json as JSON, --precision, broken files exit 1', async () => {
+    const llama = path.join(ROOT, 'examples', 'models', 'llama-3.2-1b', 'config.json');
+    const r = await cli(['--static', llama]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Parameters\s+1\.24 G \(1,235,814,400; 973\.15 M non-embedding, tied LM head\)/);
+    assert.match(r.stdout, /Weights\s+2\.30 GiB at bf16 \(torch_dtype\); int8 1\.15 GiB, int4 589\.3 MiB/);
+    assert.match(r.stdout, /KV cache\s+32\.0 KiB\/token at 16-bit/);
+    assert.match(r.stdout, /FLOPs\/token\s+≈ 2\.47 GFLOP \+ 65\.5 KFLOP × context/);
+    const q = await cli(['--static', path.join(ROOT, 'examples', 'models', 'qwen2.5-0.5b', 'genai_config.json'), '--json', '--precision', 'int4']);
+    assert.equal(q.code, 0, q.stderr);
+    const s = JSON.parse(q.stdout);
+    assert.equal(s.kind, 'shape-only');
+    assert.equal(s.geometry.layers, 24);
+    assert.equal(s.stats.parameters, undefined);
+    assert.equal(s.stats.kvBytesPerToken, 12288);
+    assert.equal(s.stats.precision, 'int4');
+    assert.match(parseArgs(['c.json', '--precision', 'fp8']).error!, /--precision expects one of fp32, fp16, bf16, int8, int4, got 'fp8'/);
+    const t = tempDir();
+    try {
+      const bad = path.join(t.dir, 'config.json');
+      writeFileSync(bad, '{"hidden_size": 64,}');
+      const b = await cli(['--static', bad]);
+      assert.equal(b.code, 1);
+      assert.match(b.stderr, /Not valid JSON: .*\(line 1, column 20\)/);
+      const m = await cli(['--static', path.join(t.dir, 'nope.json'), '--json']);
+      assert.equal(m.code, 1);
+      assert.match(JSON.parse(m.stdout).error, /could not be read/);
+    } finally {
+      t.cleanup();
+    }
+  });
 });

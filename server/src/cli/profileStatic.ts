@@ -5,17 +5,25 @@
  */
 import { analyzeModel, formatSummaryText, inputSymbols, OnnxReadError, readModel } from '../core/onnx/index';
 import { formatCount } from '../core/onnx/format';
+import * as nodePath from 'node:path';
+import { readSmallTextFile } from '../core/model/files';
+import { describeShapeOnly } from '../core/model/format';
+import { PRECISION_BYTES } from '../core/model/geometry';
 
-const HELP = `Usage: ttc-lens profile <model.onnx> --static [options]
+const HELP = `Usage: ttc-lens profile <model.onnx | config.json | genai_config.json> --static [options]
 
 Static analysis of an ONNX model: parameters, weight bytes, FLOPs (with coverage), peak activation
 memory, operator histogram, KV cache bytes per token for decoders. Nothing is executed.
+A shape-only description (Hugging Face config.json or ONNX Runtime GenAI genai_config.json) gives the
+geometry, parameters, weight bytes, KV cache bytes per token and FLOPs per token.
 
 Options:
   --bind name=value   Bind a symbolic dimension (repeatable; also name=value,name2=value2).
                       Unbound dims use defaults that are reported as assumptions.
   --json              Print the summary as JSON.
   --nodes             Include per-node FLOPs (text: top 20; JSON: all).
+  --precision P       Weight precision of a .json description: fp32, fp16, bf16, int8, int4
+                      (default: its torch_dtype, else fp16).
   -h, --help          Show this help.
 
 Exit codes: 0 ok, 1 the model could not be read, 2 bad arguments.`;
@@ -26,6 +34,7 @@ export interface StaticArgs {
   json: boolean;
   nodes: boolean;
   help: boolean;
+  precision?: string;
   error?: string;
 }
 
@@ -47,6 +56,11 @@ export function parseArgs(args: string[]): StaticArgs {
     if (a === '--json') out.json = true;
     else if (a === '--nodes') out.nodes = true;
     else if (a === '-h' || a === '--help') out.help = true;
+    else if (a === '--precision' || a.startsWith('--precision=')) {
+      const v = a === '--precision' ? args[++i] : a.slice('--precision='.length);
+      if (v === undefined || !(v in PRECISION_BYTES)) out.error = `--precision expects one of ${Object.keys(PRECISION_BYTES).join(', ')}${v === undefined ? '' : `, got '${v}'`}`;
+      else out.precision = v;
+    }
     else if (a === '--bind' || a === '-b') {
       const v = args[++i];
       if (v === undefined) out.error = '--bind needs name=value';
@@ -70,6 +84,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`ttc-lens profile --static: ${a.error}\n\n${HELP}\n`);
     return 2;
   }
+  if (/\.json$/i.test(a.file!)) return shapeOnly(a);
   let model;
   const t0 = performance.now();
   try {
@@ -96,5 +111,20 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   for (const k of unknownBinds) process.stderr.write(`warning: --bind ${k}: no graph input uses this dimension\n`);
+  return 0;
+}
+
+/** A shape-only description: geometry and what it implies (core/model). */
+function shapeOnly(a: StaticArgs): number {
+  const abs = nodePath.resolve(a.file!);
+  const r = describeShapeOnly(abs, readSmallTextFile(abs), a.precision, nodePath.basename(abs));
+  if (r.error || !r.summary) {
+    if (a.json) process.stdout.write(JSON.stringify({ path: a.file, error: r.error }, null, 2) + '\n');
+    process.stderr.write(`ttc-lens profile --static: ${a.file}: ${r.error}\n`);
+    return 1;
+  }
+  if (a.json) process.stdout.write(JSON.stringify(r.summary, null, 2) + '\n');
+  else process.stdout.write(r.text + '\n');
+  if (Object.keys(a.bind).length) process.stderr.write('warning: --bind does not apply to a shape-only description\n');
   return 0;
 }
