@@ -169,4 +169,12 @@ models:
     const broken = await client.request<{ error?: string }>('ttcLens/modelSummary', { path: path.join(t.dir, 'models', 'broken.json') });
     assert.match(broken.error!, /Not valid JSON/);
   });
+
+  it('fixing the description on disk clears the error (watched *.json change)', async () => {
+    const file = path.join(t.dir, 'models', 'broken.json');
+    copyFileSync(path.join(ROOT, 'examples', 'models', 'llama-3.2-1b', 'config.json'), file);
+    const cleared = client.diagnostics.next((p) => p.uri === uri && !p.diagnostics.some((d) => d.code === 'model-config-invalid'));
+    client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(file).href, type: 2 }] });
+    assert.deepEqual((await cleared).diagnostics, []);
+  });
 });
