@@ -116,7 +116,7 @@ export function parseGeometryText(text: string): GeometryResult {
 /** "Not valid JSON: Unexpected token '}' (line 3, column 5)". */
 export function jsonErrorMessage(text: string, e: unknown): string {
   const raw = e instanceof Error ? e.message : String(e);
-  let msg = raw.replace(/\s*(in JSON )?at position \d+.*$/s, '').replace(/, "[\s\S]*" is not valid JSON$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+  let msg = raw.replace(/\s*(in JSON )?at position \d+.*$/s, '').replace(/, (\.\.\.)?"[\s\S]* is not valid JSON$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
   if (msg.length > 120) msg = msg.slice(0, 117) + '…';
   const m = /position (\d+)/.exec(raw);
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

@@ -149,6 +149,9 @@ describe('core/model/geometry', () => {
     it('JSON syntax errors say where the file broke', () => {
       assert.deepEqual(parseGeometryText('{"a": 1,\n "b": }').problems, ["Not valid JSON: Unexpected token '}' (line 2, column 7)."]);
       assert.match(parseGeometryText('{"a": 1').problems[0], /ends too early/);
+      // V8 quotes a snippet of long inputs ('..."ab_size": }" is not valid JSON'): not repeated.
+      const long = LLAMA.replace('"vocab_size": 128256', '"vocab_size": ');
+      assert.deepEqual(parseGeometryText(long).problems, ["Not valid JSON: Unexpected token ',' (line 10, column 17)."]);
       assert.match(parseGeometryText('   ').problems[0], /the file is empty/);
       assert.match(parseGeometryText('{"a":1} x').problems[0], /line 1, column 9/);
       assert.deepEqual(parseGeometryText('\ufeff' + LLAMA).problems, []);
