@@ -30,7 +30,7 @@ export function summaryRows(g: ModelGeometry, s: ModelStats): Array<[string, str
     const moe = s.activeParameters !== undefined && s.activeParameters !== s.parameters ? `; ${formatCount(s.activeParameters)} active per token` : '';
     rows.push(['Parameters', `${formatCount(s.parameters)} (${exact(s.parameters)}; ${formatCount(s.nonEmbeddingParameters!)} non-embedding${g.tiedEmbeddings ? ', tied LM head' : ''}${moe})`]);
   } else {
-    rows.push(['Parameters', 'unknown: this file has no MLP width (intermediate_size)']);
+    rows.push(['Parameters', g.format === 'genai' ? 'unknown: a genai_config.json has no MLP width (use the model\'s config.json or ONNX file)' : 'unknown: this file has no MLP width (intermediate_size)']);
   }
   if (s.weightBytes) {
     const src = s.precisionSource === 'config' ? 'config' : s.precisionSource === 'torch_dtype' ? 'torch_dtype' : 'assumed';

@@ -21,7 +21,7 @@ describe('core/model/format', () => {
   it('GenAI config: unknown parameters said plainly, attention FLOPs per context token still given', () => {
     const g = read('examples/models/qwen2.5-0.5b/genai_config.json');
     const text = formatGeometryText(g, modelStats(g));
-    assert.match(text, /Parameters +unknown: this file has no MLP width/);
+    assert.match(text, /Parameters +unknown: a genai_config\.json has no MLP width/);
     assert.match(text, /KV cache +12\.0 KiB\/token at 16-bit; 384\.0 MiB at the full context/);
     assert.match(text, /FLOPs\/token +unknown fixed part \(LM head alone 272\.27 MFLOP\) \+ 43\.0 KFLOP × context/);
     assert.doesNotMatch(text, /Weights/);
