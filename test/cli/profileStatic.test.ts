@@ -80,6 +80,14 @@ describe('cli: ttc-lens profile --static', function () {
     }
   });
 
+  it('a shape-only description without --static gets the static analysis (nothing to run) and says so', async () => {
+    const llama = path.join(ROOT, 'examples', 'models', 'llama-3.2-1b', 'config.json');
+    const r = await cli([llama, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).stats.parameters, 1_235_814_400);
+    assert.match(r.stderr, /describes a model's shape only \(nothing to run\); showing the static analysis/);
+  });
+
   it('shape-only descriptions: config.json as text, genai_config.json as JSON, --precision, broken files exit 1', async () => {
     const llama = path.join(ROOT, 'examples', 'models', 'llama-3.2-1b', 'config.json');
     const r = await cli(['--static', llama]);

@@ -71,7 +71,7 @@ describe('lsp: model hover and ttcLens/modelSummary', function () {
     assert.match(r.markdown, /^\*\*decoder-tiny\.onnx\*\*/);
   });
 
-  it('ttcLens/listModels lists the models of open configs as edited and of unopened configs on disk', async () => {
+  it('ttcLens/listModels lists the models (ONNX or shape-only) of open configs as edited and of unopened configs on disk', async () => {
     mkdirSync(path.join(t.dir, 'sub', 'node_modules'), { recursive: true });
     writeFileSync(path.join(t.dir, 'sub', 'other.ttc.yml'), 'version: 1\nmodels:\n  small: { path: ../models/small.onnx }\n  shape: { config: cfg.json }\n');
     writeFileSync(path.join(t.dir, 'sub', 'node_modules', 'dep.ttc.yaml'), 'version: 1\nmodels:\n  hidden: { path: x.onnx }\n');
@@ -80,7 +80,7 @@ describe('lsp: model hover and ttcLens/modelSummary', function () {
     client.change(uri, TEXT.replace('  gen:', '  policy:'));
     const r = await client.request<{ models: Array<{ name: string; path: string; configUri: string }> }>('ttcLens/listModels', null);
     const names = r.models.map((m) => `${m.name}=${path.relative(t.dir, m.path)}`).sort();
-    assert.deepEqual(names, ['broken=models/broken.onnx', 'policy=models/decoder-tiny.onnx', 'small=models/small.onnx']);
+    assert.deepEqual(names, ['broken=models/broken.onnx', 'policy=models/decoder-tiny.onnx', 'shape=sub/cfg.json', 'small=models/small.onnx']);
     assert.equal(r.models.find((m) => m.name === 'small')!.configUri, pathToFileURL(path.join(t.dir, 'sub', 'other.ttc.yml')).href);
     client.change(uri, TEXT);
   });

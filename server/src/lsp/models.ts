@@ -1,8 +1,8 @@
 /**
  * Static model analysis in the language server: the hover section on a model path (order 100, before
  * measured numbers) and the `ttcLens/modelSummary` request behind "TTC Lens: Show Model Summary".
- * Summaries are cached by path + mtime + size (core/onnx/cache.ts). `ttcLens/listModels` lists the ONNX
- * models every config of the workspace names (open documents as edited, the rest from disk).
+ * Summaries are cached by path + mtime + size (core/onnx/cache.ts). `ttcLens/listModels` lists the models
+ * (ONNX files or shape-only descriptions) every config of the workspace names (open documents as edited, the rest from disk).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -40,12 +40,14 @@ export function resolveRequestPath(p: ModelSummaryParams, workspaceFolders: stri
 /** Configs read for the model list at most (a picker, not an indexer). */
 const MAX_LISTED_CONFIGS = 500;
 
-/** ONNX models named by the given configs, as absolute paths; each config is `{ uri, fsPath, text }`. */
+/** Models named by the given configs (ONNX files, else shape-only descriptions), as absolute paths; each config is `{ uri, fsPath, text }`. */
 export function listModels(configs: Array<{ uri: string; fsPath: string; text: string }>): ListModelsResult {
   const models: ListModelsResult['models'] = [];
   for (const c of configs) {
     for (const [name, m] of Object.entries(parseConfig(c.text).config.models)) {
-      if (m.path) models.push({ name, path: resolveModelPath(c.fsPath, m.path), configUri: c.uri });
+      // An ONNX file when there is one, else the shape-only description (config.json / genai_config.json).
+      const file = m.path ?? m.config;
+      if (file) models.push({ name, path: resolveModelPath(c.fsPath, file), configUri: c.uri });
     }
   }
   return { models };
