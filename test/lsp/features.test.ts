@@ -46,6 +46,15 @@ describe('lsp: completion, hover, symbols, robustness', function () {
     for (const f of ['decoder-tiny.onnx', 'prm-tiny.onnx', 'classifier-small.onnx', 'llama-3.2-1b/']) assert.ok(labels.includes(f), `${f} in ${labels.join(',')}`);
   });
 
+  it("completes dims with the real model's symbolic dimensions", async () => {
+    const dimsUri = uri.replace('scratch.ttc.yaml', 'scratch-dims.ttc.yaml');
+    const text = 'version: 1\nmodels:\n  gen:\n    path: models/decoder-tiny.onnx\n    dims:\n      batch: 1\n      \n';
+    client.open(dimsUri, text);
+    const items = await client.request<Array<{ label: string; detail?: string }>>('textDocument/completion', { textDocument: { uri: dimsUri }, position: { line: 6, character: 6 } });
+    assert.deepEqual(items.map((i) => i.label).sort(), ['past_sequence', 'sequence', 'total_sequence']);
+    client.close(dimsUri);
+  });
+
   it('completes strategy keys for the approach', async () => {
     const v = client.change(uri, TEXT + '  b');
     await client.diagnosticsFor(uri, v);

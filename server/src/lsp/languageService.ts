@@ -1,6 +1,7 @@
 /**
  * The one language service of a server (keyed by its context, never a global) with the Node host:
- * file existence and folder listing from the file system, model descriptions from modelInfo.ts.
+ * file existence and folder listing from the file system, model descriptions from modelInfo.ts, model
+ * inputs from the shared summary cache.
  */
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,7 @@ import { getLanguageService, type LanguageService, type LanguageServiceHost } fr
 import type { ServerContext } from './context';
 import { describeModel } from './modelInfo';
 import { readSmallTextFile } from '../core/model/files';
+import { modelSummaries } from './modelCache';
 
 export const nodeHost: LanguageServiceHost = {
   fileExists: (p) => {
@@ -19,6 +21,16 @@ export const nodeHost: LanguageServiceHost = {
   },
   listDir: (p) => fs.readdirSync(p, { withFileTypes: true }).map((e) => ({ name: e.name, isDirectory: e.isDirectory() })),
   readFile: (p) => readSmallTextFile(p),
+  // Only ONNX files; an unreadable model gives no completion (its hover and diagnostics say why).
+  modelInputs: (p) => {
+    if (!/\.onnx$/i.test(p)) return undefined;
+    const s = modelSummaries.get(p);
+    const assumed = s.bindings.assumed;
+    return {
+      symbols: Object.keys(assumed).map((name) => ({ name, assumed: assumed[name] })),
+      inputs: s.inputs.map((i) => ({ name: i.name, dtype: i.dtype, shape: i.shape })),
+    };
+  },
   describeModel,
 };
 

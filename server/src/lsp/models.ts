@@ -13,7 +13,7 @@ import { fsPathOf } from './languageService';
 import { ListModelsRequest, ModelSummaryRequest, type ListModelsResult, type ModelSummaryParams, type ModelSummaryResult } from '../protocol';
 import { findConfigFiles } from '../core/config/discover';
 import { parseConfig, resolveModelPath } from '../core/config/parse';
-import { ModelSummaryCache } from '../core/onnx/cache';
+import { modelSummaries } from './modelCache';
 import { formatSummaryMarkdown } from '../core/onnx/format';
 import { readSmallTextFile } from '../core/model/files';
 import { describeShapeOnly } from '../core/model/format';
@@ -54,7 +54,7 @@ export function listModels(configs: Array<{ uri: string; fsPath: string; text: s
 }
 
 function register(ctx: ServerContext): void {
-  const cache = new ModelSummaryCache();
+  const cache = modelSummaries;
 
   // Shape-only descriptions: geometry, parameters, weights, KV cache, FLOPs per token (core/model).
   registerModelInfoProvider(async (absPath, _bind, opts) => {

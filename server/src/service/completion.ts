@@ -16,10 +16,19 @@ export interface DirEntry {
   isDirectory: boolean;
 }
 
+/** What a model file declares about its inputs (for `dims:` and `inputs:` completion). */
+export interface ModelInputs {
+  /** Symbolic dimensions of the graph inputs, with the value assumed when a config leaves them unbound. */
+  symbols: Array<{ name: string; assumed?: number }>;
+  inputs: Array<{ name: string; dtype: string; shape: Array<number | string> }>;
+}
+
 export interface CompletionHost {
   fsPath?: string;
   /** Lists a folder; absent or throwing → no path completion. */
   listDir?: (absPath: string) => DirEntry[];
+  /** The inputs an ONNX model declares; absent, undefined or throwing → no model-based completion. */
+  modelInputs?: (absPath: string) => ModelInputs | undefined;
 }
 
 function valueAt(raw: unknown, path: Path): unknown {
@@ -109,9 +118,49 @@ function pathItems(doc: TextDocument, pos: Position, prefix: string, exts: strin
     }));
 }
 
+/**
+ * Keys under `models.<name>.dims` (the model's symbolic dimensions) and `models.<name>.inputs` (its
+ * input names), read from the ONNX file the entry names; undefined when the cursor is elsewhere.
+ */
+function modelKeyItems(path: Path, parsed: ParsedConfig, host: CompletionHost): CompletionItem[] | undefined {
+  if (path.length !== 3 || path[0] !== 'models' || (path[2] !== 'dims' && path[2] !== 'inputs')) return undefined;
+  const model = parsed.config.models[String(path[1])];
+  if (!model?.path || !host.fsPath || !host.modelInputs) return [];
+  let info: ModelInputs | undefined;
+  try {
+    info = host.modelInputs(nodePath.resolve(nodePath.dirname(host.fsPath), model.path));
+  } catch {
+    return [];
+  }
+  if (!info) return [];
+  const present = valueAt(parsed.raw, path);
+  const have = present && typeof present === 'object' ? new Set(Object.keys(present)) : new Set<string>();
+  if (path[2] === 'dims') {
+    return info.symbols
+      .filter((d) => !have.has(d.name))
+      .map((d) => ({
+        label: d.name,
+        kind: CompletionItemKind.Variable,
+        detail: d.assumed !== undefined ? `symbolic dimension (assumed ${d.assumed} when unbound)` : 'symbolic dimension',
+        insertText: `${d.name}: `,
+      }));
+  }
+  return info.inputs
+    .filter((i) => !have.has(i.name))
+    .map((i) => ({
+      label: i.name,
+      kind: CompletionItemKind.Field,
+      detail: `${i.dtype}[${i.shape.join(', ')}]`,
+      insertText: `${i.name}: [${i.shape.map((d) => (typeof d === 'number' ? String(d) : '1')).join(', ')}]`,
+    }));
+}
+
 export function complete(doc: TextDocument, parsed: ParsedConfig, pos: Position, host: CompletionHost): CompletionItem[] {
   const ctx = cursorContext(doc.getText(), pos.line, pos.character);
-  if (ctx.kind === 'key') return ctx.keyColumn < 0 ? [] : keyItems(ctx.path, parsed, ctx.keyColumn);
+  if (ctx.kind === 'key') {
+    if (ctx.keyColumn < 0) return [];
+    return modelKeyItems(ctx.path, parsed, host) ?? keyItems(ctx.path, parsed, ctx.keyColumn);
+  }
   const s = schemaAt(ctx.path);
   if (!s) return [];
   if (ctx.kind === 'item') {

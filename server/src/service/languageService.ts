@@ -7,19 +7,21 @@ import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, Hover, Pos
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedConfig, Problem } from '../core/config/parse';
 import { codeActions } from './codeActions';
-import { complete, type DirEntry } from './completion';
+import { complete, type DirEntry, type ModelInputs } from './completion';
 import { toDiagnostic, validateDocument } from './diagnostics';
 import { ParseCache } from './document';
 import { hover } from './hover';
 import { symbols } from './symbols';
 
-export type { DirEntry } from './completion';
+export type { DirEntry, ModelInputs } from './completion';
 
 export interface LanguageServiceHost {
   /** Does a file exist? Without it, file checks are skipped. */
   fileExists?(absPath: string): boolean;
   /** List a folder (path completion). */
   listDir?(absPath: string): DirEntry[];
+  /** The inputs and symbolic dims an ONNX model declares (`dims:` / `inputs:` completion). */
+  modelInputs?(absPath: string): ModelInputs | undefined;
   /** A small text file's content (model descriptions), undefined when missing or too large. */
   readFile?(absPath: string): string | undefined;
   /** Markdown sections about a model file, shown in hovers. */
@@ -58,7 +60,7 @@ export function getLanguageService(host: LanguageServiceHost = {}): LanguageServ
     parse: (doc) => cache.get(doc),
     validate,
     diagnostics: (doc, opts) => validate(doc, opts).map((p) => toDiagnostic(doc, p)),
-    complete: (doc, pos, opts = {}) => complete(doc, cache.get(doc), pos, { fsPath: opts.fsPath, listDir: host.listDir?.bind(host) }),
+    complete: (doc, pos, opts = {}) => complete(doc, cache.get(doc), pos, { fsPath: opts.fsPath, listDir: host.listDir?.bind(host), modelInputs: host.modelInputs?.bind(host) }),
     hover: (doc, pos, opts = {}) =>
       hover(doc, cache.get(doc), pos, { fsPath: opts.fsPath, fileExists, describeModel: host.describeModel?.bind(host), defaultDims: opts.defaultDims }),
     symbols: (doc) => symbols(doc, cache.get(doc)),

@@ -98,3 +98,45 @@ describe('service/completion', () => {
     assert.deepEqual(complete('\u0000\u0001|'), []);
   });
 });
+
+describe('service/completion from the model file', () => {
+  const asked: string[] = [];
+  const withModel = getLanguageService({
+    modelInputs: (p) => {
+      asked.push(p);
+      if (p.endsWith('broken.onnx')) throw new Error('not an ONNX model');
+      return {
+        symbols: [{ name: 'batch', assumed: 1 }, { name: 'sequence', assumed: 1 }, { name: 'past_sequence', assumed: 0 }],
+        inputs: [
+          { name: 'input_ids', dtype: 'int64', shape: ['batch', 'sequence'] },
+          { name: 'image', dtype: 'float32', shape: [1, 3, 'height', 64] },
+        ],
+      };
+    },
+  });
+  const at = (textWithCursor: string) => {
+    const i = textWithCursor.indexOf('|');
+    const doc = TextDocument.create('file:///ws/a.ttc.yaml', 'ttc', 1, textWithCursor.slice(0, i) + textWithCursor.slice(i + 1));
+    return withModel.complete(doc, doc.positionAt(i), { fsPath });
+  };
+
+  it("completes dims with the model's symbolic dimensions not yet bound", () => {
+    const items = at('version: 1\nmodels:\n  gen:\n    path: models/decoder-tiny.onnx\n    dims:\n      batch: 1\n      |');
+    assert.deepEqual(labels(items), ['sequence', 'past_sequence']);
+    assert.equal(items[0].insertText, 'sequence: ');
+    assert.match(String(items[1].detail), /assumed 0 when unbound/);
+    assert.equal(asked[asked.length - 1], path.join(path.sep, 'ws', 'models', 'decoder-tiny.onnx'));
+  });
+
+  it('completes inputs with the input names and a shape to edit', () => {
+    const items = at('version: 1\nmodels:\n  gen:\n    path: models/decoder-tiny.onnx\n    inputs:\n      |');
+    assert.deepEqual(labels(items), ['input_ids', 'image']);
+    assert.equal(items[0].detail, 'int64[batch, sequence]');
+    assert.equal(items[1].insertText, 'image: [1, 3, 1, 64]');
+  });
+
+  it('offers nothing for a model without an ONNX path or one that cannot be read', () => {
+    assert.deepEqual(at('version: 1\nmodels:\n  gen:\n    config: models/llama/config.json\n    dims:\n      |'), []);
+    assert.deepEqual(at('version: 1\nmodels:\n  gen:\n    path: models/broken.onnx\n    dims:\n      |'), []);
+  });
+});
