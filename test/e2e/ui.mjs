@@ -143,7 +143,9 @@ export async function uiFlows(page, { artifacts, log, activationOnly }) {
   await step('palette: Show Model Summary, picking a model', async () => {
     await quickOpen(page, 'planted.ttc.yaml');
     await goToLine(page, 1); // a comment: no model path under the cursor, so the picker opens
-    await palette(page, 'TTC Lens: Show Model Summary', { opensPicker: 'Browse for an .onnx file' });
+    // The picker's title (the palette has none); its rows are virtualised, so the last one ("Browse…")
+    // is not in the DOM when the workspace names many models.
+    await palette(page, 'TTC Lens: Show Model Summary', { opensPicker: 'TTC Lens: Show Model Summary' });
     const input = page.locator('.quick-input-widget input');
     await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'prm-tiny.onnx' }).first().waitFor();
     const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
@@ -239,7 +241,7 @@ async function quickOpen(page, file) {
 
 /**
  * Run a command from the palette. With `opensPicker` the command shows its own quick pick, so the
- * palette's input is waited on to change to that picker rather than to close.
+ * palette's input is waited on to change to that picker (by its title) rather than to close.
  * @param {Page} page @param {string} command e.g. "TTC Lens: Show Output" @param {{ opensPicker?: string }} [opts]
  */
 async function palette(page, command, opts = {}) {
@@ -247,7 +249,7 @@ async function palette(page, command, opts = {}) {
   await input.fill(`>${command}`);
   await page.locator('.quick-input-list .monaco-list-row').first().filter({ hasText: command }).waitFor();
   await page.keyboard.press('Enter');
-  if (opts.opensPicker) await page.locator('.quick-input-widget').filter({ hasText: opts.opensPicker }).waitFor();
+  if (opts.opensPicker) await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: opts.opensPicker }).waitFor();
   else await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
