@@ -5,21 +5,9 @@
  */
 import { add, floorDiv, isNum, mul, type SymDim } from './expr';
 import type { OpContext, ShapeRule, TType } from './shapes';
-import type { Eval, FlopRule } from './flops';
+import type { FlopRule } from './flops';
+import { attrInt, dimsOf } from './dims';
 import type { NodeResult } from './infer';
-
-// Local helpers (flops.ts has the same ones; importing them would make a module cycle).
-function dimsOf(t: TType | undefined, ev: Eval): number[] | undefined {
-  if (!t?.shape) return undefined;
-  const out: number[] = [];
-  for (const d of t.shape) {
-    const v = ev(d);
-    if (v === undefined) return undefined;
-    out.push(v);
-  }
-  return out;
-}
-const attrInt = (r: NodeResult, name: string, def: number): number => r.node.attributes.find((a) => a.name === name)?.i ?? def;
 
 function gqaShape(c: OpContext): TType[] | undefined {
   // com.microsoft.GroupQueryAttention: query [b, s, H*hs] (or packed QKV), past_key [b, KV, past, hs].

@@ -8,10 +8,10 @@
  */
 import type { NodeResult } from './infer';
 import type { TType } from './shapes';
-import type { SymDim } from './expr';
 import { ATTENTION_FLOP_RULES } from './attention';
+import { attrInt, dimsOf, type Eval } from './dims';
 
-export type Eval = (d: SymDim) => number | undefined;
+export type { Eval } from './dims';
 export type FlopRule = (r: NodeResult, ev: Eval) => number | undefined;
 
 function numel(t: TType | undefined, ev: Eval): number | undefined {
@@ -25,18 +25,7 @@ function numel(t: TType | undefined, ev: Eval): number | undefined {
   return n;
 }
 
-function dimsOf(t: TType | undefined, ev: Eval): number[] | undefined {
-  if (!t?.shape) return undefined;
-  const out: number[] = [];
-  for (const d of t.shape) {
-    const v = ev(d);
-    if (v === undefined) return undefined;
-    out.push(v);
-  }
-  return out;
-}
 
-const attrInt = (r: NodeResult, name: string, def: number): number => r.node.attributes.find((a) => a.name === name)?.i ?? def;
 
 const perOutput = (k: number): FlopRule => (r, ev) => {
   const n = numel(r.outputs[0], ev);
