@@ -12,6 +12,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type
 import { buildMlp } from '../../server/src/core/onnx/builders';
 import { writeModel } from '../../server/src/core/onnx/writer';
 import { writeTestModels, type TestModels } from '../unit/profiler/models';
+import { Waiter } from './helpers/client';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -20,19 +21,6 @@ interface Status {
   message: string;
 }
 
-class Waiter<T> {
-  items: T[] = [];
-  private waiters: Array<{ pred: (t: T) => boolean; resolve: (t: T) => void }> = [];
-  push(t: T) {
-    this.items.push(t);
-    this.waiters = this.waiters.filter((w) => (w.pred(t) ? (w.resolve(t), false) : true));
-  }
-  wait(pred: (t: T) => boolean): Promise<T> {
-    const hit = this.items.find(pred);
-    if (hit) return Promise.resolve(hit);
-    return new Promise((resolve) => this.waiters.push({ pred, resolve }));
-  }
-}
 
 describe('lsp: ttcLens/profileModels', function () {
   this.timeout(120_000);

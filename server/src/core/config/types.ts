@@ -125,17 +125,10 @@ export interface TtcConfig {
   budget: Budget;
 }
 
-/** Approaches that generate tokens with a decoder (the others run a classifier-style model). */
-export const GENERATIVE_APPROACHES: readonly Approach[] = [
-  'single',
-  'best_of_n',
-  'self_consistency',
-  'beam_search',
-  'dvts',
-  'revisions',
-  'budget_forcing',
-  'early_exit',
-];
+/** Approaches that run a classifier-style model per query or stage rather than generating tokens. */
+const NON_GENERATIVE: readonly Approach[] = ['cascade', 'tta', 'ensemble'];
+/** Approaches that generate tokens with a decoder. */
+export const GENERATIVE_APPROACHES: readonly Approach[] = APPROACHES.filter((a) => !NON_GENERATIVE.includes(a));
 
 /** Approaches that need a process reward model / verifier to score partial solutions. */
 export const VERIFIER_REQUIRED: readonly Approach[] = ['beam_search', 'dvts'];
