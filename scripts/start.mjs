@@ -9,7 +9,7 @@
  *
  * --profile: where the editor keeps its settings and state (default .cache/editor, kept between runs).
  */
-import { existsSync, lstatSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, cacheDir, ensureCodeServer, freePort, startCodeServer, workbenchUrl } from './lib/codeServer.mjs';

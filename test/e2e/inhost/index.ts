@@ -22,10 +22,12 @@ export async function run(): Promise<void> {
   // The test files are bundled, so instead of mocha.addFile we expose describe/it and then
   // evaluate each file (esbuild's require() of an ES module runs it lazily, here).
   mocha.suite.emit('pre-require', globalThis, 'inhost', mocha);
+  /* eslint-disable @typescript-eslint/no-require-imports -- each bundled file runs when required, after the globals above exist */
   require('./activation.test');
   require('./features.test');
   require('./commands.test');
   require('./later.test');
+  /* eslint-enable @typescript-eslint/no-require-imports */
 
   const results: TestResult[] = [];
   const failures = await new Promise<number>((resolve) => {

@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activeExtension, eventually, openDoc, positionOf } from './helpers';
+import { activeExtension, eventually, openDoc } from './helpers';
 import type { TtcLensApi } from '../../../client/src/extension';
 
 async function capabilities(): Promise<Record<string, unknown>> {

@@ -26,7 +26,10 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     let dist = editDistance(w, cl);
     // `beamwidth` vs `beam_width`, `top-p` vs `top_p`: separators don't count.
     if (w.replace(/[-_ ]/g, '') === cl.replace(/[-_ ]/g, '')) dist = 0.5;
-    if (dist < bestD) (bestD = dist), (best = c);
+    if (dist < bestD) {
+      bestD = dist;
+      best = c;
+    }
   }
   const limit = Math.max(1, Math.min(3, Math.floor(w.length / 3)));
   return bestD <= limit ? best : undefined;

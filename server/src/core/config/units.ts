@@ -80,13 +80,13 @@ export function formatUnit(kind: UnitKind, x: number): string {
       const suffix = kind === 'bandwidth' ? '/s' : '';
       const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
       let i = 0;
-      while (x >= 1024 && i < units.length - 1) (x /= 1024), i++;
+      for (; x >= 1024 && i < units.length - 1; i++) x /= 1024;
       return `${r(x)} ${units[i]}${suffix}`;
     }
     case 'flops': {
       const units = ['FLOP/s', 'kFLOP/s', 'MFLOP/s', 'GFLOP/s', 'TFLOP/s', 'PFLOP/s'];
       let i = 0;
-      while (x >= 1000 && i < units.length - 1) (x /= 1000), i++;
+      for (; x >= 1000 && i < units.length - 1; i++) x /= 1000;
       return `${r(x)} ${units[i]}`;
     }
   }

@@ -242,7 +242,7 @@ function reader(prefix: string): Reader {
   const problems: string[] = [];
   return {
     problems,
-    int(o, keys, label, max, required) {
+    int(o, keys, label, max) {
       for (const k of keys) {
         if (!(k in o) || o[k] === null) continue;
         const v = o[k];

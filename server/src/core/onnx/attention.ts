@@ -7,7 +7,6 @@ import { add, floorDiv, isNum, mul, type SymDim } from './expr';
 import type { OpContext, ShapeRule, TType } from './shapes';
 import type { FlopRule } from './flops';
 import { attrInt, dimsOf } from './dims';
-import type { NodeResult } from './infer';
 
 function gqaShape(c: OpContext): TType[] | undefined {
   // com.microsoft.GroupQueryAttention: query [b, s, H*hs] (or packed QKV), past_key [b, KV, past, hs].

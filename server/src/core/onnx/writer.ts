@@ -11,7 +11,7 @@
 import * as protobuf from 'protobufjs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { ONNX_PROTO, DataType, AttrType, dtypeBits } from './schema';
+import { ONNX_PROTO, type DataType, AttrType, dtypeBits } from './schema';
 
 export { DataType } from './schema';
 

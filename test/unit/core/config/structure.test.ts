@@ -30,7 +30,7 @@ describe('core/config/structure (schema checks)', () => {
   });
 
   it('flags an empty section', () => {
-    const text = VALID.replace(/strategy:\n(  .*\n)+/, 'strategy:\n');
+    const text = VALID.replace(/strategy:\n( {2}.*\n)+/, 'strategy:\n');
     const ps = problems(text);
     assert.deepEqual(brief(text, ps), ['wrong-type@strategy']);
     assert.match(ps[0].message, /'strategy' is empty; expected a mapping/);
