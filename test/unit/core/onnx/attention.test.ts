@@ -1,10 +1,10 @@
 /** Attention rules (attention.ts) against onnxruntime's own output shapes and hand-computed FLOPs. */
 import { strict as assert } from 'node:assert';
-import * as ort from 'onnxruntime-node';
 import { readModelBytes } from '../../../../server/src/core/onnx/reader';
 import { inferGraph } from '../../../../server/src/core/onnx/infer';
 import { analyzeModel } from '../../../../server/src/core/onnx/analyze';
 import { DataType, serializeModel, type ModelSpec } from '../../../../server/src/core/onnx/writer';
+import { session, tensor } from './ort';
 
 describe('core/onnx/attention', () => {
   it('ONNX Attention (opset 23, GQA with past) matches onnxruntime; the ai.onnx rule is not the com.microsoft one', async () => {
@@ -24,8 +24,8 @@ describe('core/onnx/attention', () => {
       },
     };
     const bytes = serializeModel(spec).model;
-    const f = (d: number[]) => new ort.Tensor('float32', new Float32Array(d.reduce((x, y) => x * y, 1)).fill(0.1), d);
-    const out = await (await ort.InferenceSession.create(bytes)).run({ q: f([1, 2, 32]), k: f([1, 2, 16]), v: f([1, 2, 16]), pk: f([1, 2, 3, 8]), pv: f([1, 2, 3, 8]) });
+    const f = (d: number[]) => tensor('float32', new Float32Array(d.reduce((x, y) => x * y, 1)).fill(0.1), d);
+    const out = await (await session(bytes)).run({ q: f([1, 2, 32]), k: f([1, 2, 16]), v: f([1, 2, 16]), pk: f([1, 2, 3, 8]), pv: f([1, 2, 3, 8]) });
     const m = readModelBytes(bytes);
     const bind = { b: 1, s: 2, p: 3 };
     const r = inferGraph(m.graph, new Map([['', 23]]), { bind, useDeclared: false });

@@ -1,15 +1,13 @@
 import { strict as assert } from 'node:assert';
-import * as ort from 'onnxruntime-node';
 import { buildConvClassifier, buildDecoder, buildMlp, mulberry32 } from '../../../../server/src/core/onnx/builders';
 import { serializeModel } from '../../../../server/src/core/onnx/writer';
+import { session, tensor, type Feeds, type Outputs, type Session, type Tensor } from './ort';
 
-type Feeds = Record<string, ort.Tensor>;
-
-function ids(values: number[]): ort.Tensor {
-  return new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), [1, values.length]);
+function ids(values: number[]): Tensor {
+  return tensor('int64', BigInt64Array.from(values.map(BigInt)), [1, values.length]);
 }
-function ones(n: number): ort.Tensor {
-  return new ort.Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]);
+function ones(n: number): Tensor {
+  return tensor('int64', new BigInt64Array(n).fill(1n), [1, n]);
 }
 
 describe('core/onnx/builders', () => {
@@ -25,32 +23,32 @@ describe('core/onnx/builders', () => {
   });
 
   it('MLP and conv classifier run in onnxruntime with the declared output shapes', async () => {
-    const mlp = await ort.InferenceSession.create(serializeModel(buildMlp({ inputs: 8, hidden: 16, outputs: 3 })).model);
-    const r1 = await mlp.run({ input: new ort.Tensor('float32', new Float32Array(2 * 8).fill(0.5), [2, 8]) });
+    const mlp = await session(serializeModel(buildMlp({ inputs: 8, hidden: 16, outputs: 3 })).model);
+    const r1 = await mlp.run({ input: tensor('float32', new Float32Array(2 * 8).fill(0.5), [2, 8]) });
     assert.deepEqual(r1.output.dims, [2, 3]);
-    const conv = await ort.InferenceSession.create(serializeModel(buildConvClassifier({ channels: [4, 8], imageSize: 16, classes: 5 })).model);
-    const r2 = await conv.run({ image: new ort.Tensor('float32', new Float32Array(3 * 16 * 16).fill(0.1), [1, 3, 16, 16]) });
+    const conv = await session(serializeModel(buildConvClassifier({ channels: [4, 8], imageSize: 16, classes: 5 })).model);
+    const r2 = await conv.run({ image: tensor('float32', new Float32Array(3 * 16 * 16).fill(0.1), [1, 3, 16, 16]) });
     assert.deepEqual(r2.logits.dims, [1, 5]);
   });
 
   describe('decoder with KV cache', () => {
     const opts = { layers: 2, hidden: 32, heads: 4, kvHeads: 2, vocab: 40, ffn: 48, maxPositions: 32 };
     const hs = 8, kv = 2;
-    let sess: ort.InferenceSession;
+    let sess: Session;
     before(async () => {
-      sess = await ort.InferenceSession.create(serializeModel(buildDecoder(opts)).model);
+      sess = await session(serializeModel(buildDecoder(opts)).model);
     });
     const empty = (): Feeds => {
       const f: Feeds = {};
       for (let i = 0; i < opts.layers; i++) {
-        for (const kind of ['key', 'value']) f[`past_key_values.${i}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [1, kv, 0, hs]);
+        for (const kind of ['key', 'value']) f[`past_key_values.${i}.${kind}`] = tensor('float32', new Float32Array(0), [1, kv, 0, hs]);
       }
       return f;
     };
-    const pastFrom = (out: ort.InferenceSession.OnnxValueMapType): Feeds => {
+    const pastFrom = (out: Outputs): Feeds => {
       const f: Feeds = {};
       for (let i = 0; i < opts.layers; i++) {
-        for (const kind of ['key', 'value']) f[`past_key_values.${i}.${kind}`] = out[`present.${i}.${kind}`] as ort.Tensor;
+        for (const kind of ['key', 'value']) f[`past_key_values.${i}.${kind}`] = out[`present.${i}.${kind}`] as Tensor;
       }
       return f;
     };
@@ -89,7 +87,7 @@ describe('core/onnx/builders', () => {
     it('padding in attention_mask hides a key', async () => {
       const tokens = [3, 17, 5];
       const a = await sess.run({ input_ids: ids(tokens), attention_mask: ones(3), ...empty() });
-      const mask = new ort.Tensor('int64', BigInt64Array.from([1n, 0n, 1n]), [1, 3]);
+      const mask = tensor('int64', BigInt64Array.from([1n, 0n, 1n]), [1, 3]);
       const b = await sess.run({ input_ids: ids(tokens), attention_mask: mask, ...empty() });
       const la = a.logits.data as Float32Array, lb = b.logits.data as Float32Array;
       const last = 2 * opts.vocab;
@@ -99,7 +97,7 @@ describe('core/onnx/builders', () => {
   });
 
   it('reward-head variant outputs reward [batch, sequence]', async () => {
-    const sess = await ort.InferenceSession.create(serializeModel(buildDecoder({ layers: 1, hidden: 32, heads: 2, vocab: 40, rewardHead: true, kvCache: false })).model);
+    const sess = await session(serializeModel(buildDecoder({ layers: 1, hidden: 32, heads: 2, vocab: 40, rewardHead: true, kvCache: false })).model);
     assert.deepEqual(sess.inputNames, ['input_ids', 'attention_mask']);
     const r = await sess.run({ input_ids: ids([1, 2, 3, 4]), attention_mask: ones(4) });
     assert.deepEqual(r.reward.dims, [1, 4]);

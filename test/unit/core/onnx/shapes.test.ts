@@ -12,8 +12,8 @@ import { show } from '../../../../server/src/core/onnx/expr';
 import { serializeModel, DataType, type ModelSpec } from '../../../../server/src/core/onnx/writer';
 import { buildDecoder } from '../../../../server/src/core/onnx/builders';
 import { TESTDATA } from './helpers';
-import * as ort from 'onnxruntime-node';
 import { analyzeModel } from '../../../../server/src/core/onnx/analyze';
+import { session, tensor } from './ort';
 
 describe('core/onnx/shapes', () => {
   describe('libonnx-testdata sweep', function () {
@@ -148,11 +148,11 @@ describe('core/onnx/shapes', () => {
       },
     };
     const bytes = serializeModel(spec).model;
-    const sess = await ort.InferenceSession.create(bytes);
-    const f = (d: number[]) => new ort.Tensor('float32', new Float32Array(d.reduce((x, y) => x * y, 1)).fill(0.1), d);
+    const sess = await session(bytes);
+    const f = (d: number[]) => tensor('float32', new Float32Array(d.reduce((x, y) => x * y, 1)).fill(0.1), d);
     const out = await sess.run({
       a: f([M, K]), q: f([1, 2, 32]), k: f([1, 2, 16]), v: f([1, 2, 16]), pk: f([1, 2, 3, 8]), pv: f([1, 2, 3, 8]),
-      seqlens: new ort.Tensor('int32', Int32Array.of(4), [1]), total: new ort.Tensor('int32', Int32Array.of(5), []),
+      seqlens: tensor('int32', Int32Array.of(4), [1]), total: tensor('int32', Int32Array.of(5), []),
     });
     const bind = { m: M, b: 1, s: 2, p: 3 };
     const m = readModelBytes(bytes);

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import * as ort from 'onnxruntime-node';
 import { attr, DataType, decodeModelObject, serializeModel, writeModel, type ModelSpec } from '../../../../server/src/core/onnx/writer';
 import { buildMlp } from '../../../../server/src/core/onnx/builders';
 import { python, tempDir } from './helpers';
+import { session, tensor } from './ort';
 
 function ifModel(): ModelSpec {
   const branch = (name: string, k: number) => ({
@@ -87,10 +87,10 @@ describe('core/onnx/writer', () => {
     try {
       const file = path.join(t.dir, 'if.onnx');
       await writeModel(file, ifModel());
-      const s = await ort.InferenceSession.create(file);
-      const x = new ort.Tensor('float32', Float32Array.of(1, 2, 3, 4), [1, 4]);
-      const yes = await s.run({ cond: new ort.Tensor('bool', Uint8Array.of(1), []), x });
-      const no = await s.run({ cond: new ort.Tensor('bool', Uint8Array.of(0), []), x });
+      const s = await session(file);
+      const x = tensor('float32', Float32Array.of(1, 2, 3, 4), [1, 4]);
+      const yes = await s.run({ cond: tensor('bool', Uint8Array.of(1), []), x });
+      const no = await s.run({ cond: tensor('bool', Uint8Array.of(0), []), x });
       assert.deepEqual(Array.from(yes.z.data as Float32Array), [2, 4, 6, 8]);
       assert.deepEqual(Array.from(no.z.data as Float32Array), [3, 6, 9, 12]);
       const r = python<{ ok: boolean }>(
@@ -115,9 +115,9 @@ describe('core/onnx/writer', () => {
       assert.ok(out.model.byteLength < 2000, `model without weights is small (${out.model.byteLength} B)`);
       assert.equal(readFileSync(path.join(t.dir, 'ext.onnx.data')).byteLength, out.external.byteLength);
       assert.deepEqual(readdirSync(t.dir).filter((f) => f.endsWith('.tmp')), [], 'no temp files left');
-      const x = new ort.Tensor('float32', Float32Array.from({ length: 64 }, (_, i) => Math.sin(i)), [1, 64]);
-      const a = await (await ort.InferenceSession.create(inline)).run({ input: x });
-      const b = await (await ort.InferenceSession.create(ext)).run({ input: x });
+      const x = tensor('float32', Float32Array.from({ length: 64 }, (_, i) => Math.sin(i)), [1, 64]);
+      const a = await (await session(inline)).run({ input: x });
+      const b = await (await session(ext)).run({ input: x });
       assert.deepEqual(Array.from(a.output.data as Float32Array), Array.from(b.output.data as Float32Array));
       const r = python<{ params: number }>(
         'import onnx,sys,json; import numpy as np; from onnx import numpy_helper as nh; m=onnx.load(sys.argv[1]); onnx.checker.check_model(sys.argv[1]); ' +
