@@ -4,11 +4,12 @@
  * (KV cache) detection, as one JSON-able `ModelSummary`.
  */
 import { allGraphs, fileSize, resolveExternal, type GraphInfo, type ModelInfo, type TensorInfo, type ValueInfo } from './reader';
-import { inferGraph, inputDims, type GraphResult, type NodeResult } from './infer';
-import { FLOP_RULES } from './flops';
+import { inferGraph, inputDims } from './infer';
+import type { GraphResult, NodeResult } from './rules';
+import { FLOP_RULES } from './registry';
 import { evalDim, show, symbols, type SymDim } from './expr';
 import { dtypeBits, dtypeName, DataType } from './schema';
-import type { TType } from './shapes';
+import type { TType } from './rules';
 
 export interface TensorSummary {
   name: string;

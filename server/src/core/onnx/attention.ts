@@ -1,11 +1,10 @@
 /**
  * Attention ops: shape and FLOP rules for com.microsoft GroupQueryAttention / Attention /
  * MultiHeadAttention (onnxruntime ContribOperators.md) and ONNX Attention (opset 23). Shape rules are
- * merged into SHAPE_RULES (shapes.ts) and FLOP rules into FLOP_RULES (flops.ts).
+ * merged into SHAPE_RULES and FLOP rules into FLOP_RULES (registry.ts).
  */
 import { add, floorDiv, isNum, mul, type SymDim } from './expr';
-import type { OpContext, ShapeRule, TType } from './shapes';
-import type { FlopRule } from './flops';
+import type { FlopRule, OpContext, ShapeRule, TType } from './rules';
 import { attrInt, dimsOf } from './dims';
 
 function gqaShape(c: OpContext): TType[] | undefined {

@@ -1,13 +1,9 @@
 /**
- * Small helpers shared by the FLOP rules (flops.ts, attention.ts, nn.ts); kept apart from flops.ts so
- * the rule files can import them without a module cycle.
+ * Small helpers shared by the FLOP rules (flops.ts, attention.ts).
  */
-import type { SymDim } from './expr';
-import type { NodeResult } from './infer';
-import type { TType } from './shapes';
+import type { Eval, NodeResult, TType } from './rules';
 
-/** Evaluates a symbolic dim under the current bindings (undefined when unbound). */
-export type Eval = (d: SymDim) => number | undefined;
+export type { Eval } from './rules';
 
 /** A tensor type's dims as numbers under `ev`, or undefined if any is unknown. */
 export function dimsOf(t: TType | undefined, ev: Eval): number[] | undefined {

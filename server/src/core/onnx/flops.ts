@@ -6,13 +6,8 @@
  * but are "costed" (a rule exists). A rule returns undefined when a needed dim is unknown; a node
  * without a rule is reported as not costed, never counted as zero.
  */
-import type { NodeResult } from './infer';
-import type { TType } from './shapes';
-import { ATTENTION_FLOP_RULES } from './attention';
-import { attrInt, dimsOf, type Eval } from './dims';
-
-export type { Eval } from './dims';
-export type FlopRule = (r: NodeResult, ev: Eval) => number | undefined;
+import type { Eval, FlopRule, TType } from './rules';
+import { attrInt, dimsOf } from './dims';
 
 function numel(t: TType | undefined, ev: Eval): number | undefined {
   if (!t?.shape) return undefined;
@@ -123,7 +118,8 @@ const ELEMENTWISE = [
   'BiasGelu', 'QuickGelu', 'BiasAdd', 'RotaryEmbedding', 'Resize', 'Upsample', 'Hardmax',
 ];
 
-export const FLOP_RULES: Record<string, FlopRule> = {
+/** FLOP rules of the default domain and com.microsoft, but for attention (attention.ts); registry.ts merges them. */
+export const BASE_FLOP_RULES: Record<string, FlopRule> = {
   ...Object.fromEntries(ZERO_COST.map((op) => [op, zero])),
   ...Object.fromEntries(ELEMENTWISE.map((op) => [op, perOutput(1)])),
   Max: variadic, Min: variadic, Sum: variadic, Mean: variadic,
@@ -143,7 +139,6 @@ export const FLOP_RULES: Record<string, FlopRule> = {
   TopK: perInput,
   Einsum: einsum,
   RNN: recurrent(1), GRU: recurrent(3), LSTM: recurrent(4),
-  ...ATTENTION_FLOP_RULES,
   RMSNormalization: perOutput(4), Swish: perOutput(1),
   GridSample: perOutput(8), RoiAlign: perOutput(4), Det: perInput,
 };

@@ -1,35 +1,17 @@
 /**
  * Shape propagation over a graph (and its subgraphs): types of every tensor from the graph inputs
  * (with symbolic dims bound where the caller says so), initializers and Constant nodes, node by node
- * in the graph's (topological) order, using the rules in shapes.ts.
+ * in the graph's (topological) order, using the shape rules gathered in registry.ts.
  */
 import type { AttributeInfo, Dim, GraphInfo, NodeInfo, TensorInfo, ValueInfo } from './reader';
-import { SHAPE_RULES, type OpContext, type TType } from './shapes';
+import type { GraphResult, NodeResult, OpContext, TType } from './rules';
+import { SHAPE_RULES } from './registry';
 import { isNum, sym, type SymDim } from './expr';
 import { DataType } from './schema';
 
+export type { GraphResult, NodeResult } from './rules';
+
 const INT_INPUTS = new Set([DataType.INT64, DataType.INT32, DataType.INT16, DataType.INT8, DataType.UINT8, DataType.UINT16, DataType.UINT32, DataType.UINT64, DataType.BOOL]);
-
-export interface NodeResult {
-  node: NodeInfo;
-  /** '' for the main graph, else e.g. `If_3/then_branch`. */
-  graph: string;
-  opset: number;
-  inputs: Array<TType | undefined>;
-  outputs: Array<TType | undefined>;
-  /** A shape rule exists for this op. */
-  hasRule: boolean;
-  /** For an If whose condition is known statically: the branch that runs. */
-  taken?: 'then_branch' | 'else_branch';
-  /** Subgraph results of If/Loop/Scan attributes, by attribute name. */
-  subgraphs?: Array<{ attr: string; result: GraphResult }>;
-}
-
-export interface GraphResult {
-  graph: GraphInfo;
-  types: Map<string, TType>;
-  nodes: NodeResult[];
-}
 
 export interface InferOptions {
   /** Symbolic dimension bindings applied to graph inputs. */

@@ -1,10 +1,10 @@
 /**
  * Shape rules of the neural-network layer ops: convolution, pooling, resize and recurrent layers
- * (ONNX operator specs). Merged into SHAPE_RULES (shapes.ts).
+ * (ONNX operator specs). Merged into SHAPE_RULES (registry.ts).
  */
 import { DataType } from './schema';
 import { add, ceilDiv, floorDiv, isNum, mul, sub, type SymDim } from './expr';
-import type { OpContext, ShapeRule, TType } from './shapes';
+import type { OpContext, ShapeRule, TType } from './rules';
 
 /** Output spatial size of a convolution/pooling window (ONNX Conv / MaxPool shape inference). */
 function windowOut(inp: SymDim, k: number, s: number, d: number, pb: number, pe: number, autoPad: string, ceil: boolean): SymDim {

@@ -7,7 +7,6 @@ import * as path from 'node:path';
 import { FileSource, MemorySource } from './source';
 import { DataType, dtypeBits } from './schema';
 import { OnnxReadError, Walker, WT_I64, WT_LEN } from './wire';
-import type { ModelInfo } from './reader';
 
 export interface ExternalRef {
   location: string;
@@ -199,9 +198,10 @@ export function resolveExternal(modelPath: string, location: string): string {
 
 /**
  * Read one tensor's data (decoded element bytes, little-endian) on demand: inline raw_data, typed
- * fields re-encoded, or external data. `model.path` is needed for external data.
+ * fields re-encoded, or external data. `model` is the ModelInfo the tensor came from (reader.ts); its
+ * `path` is needed for external data.
  */
-export function readTensorData(model: ModelInfo, t: TensorInfo, bytes?: Uint8Array): Uint8Array {
+export function readTensorData(model: { path?: string }, t: TensorInfo, bytes?: Uint8Array): Uint8Array {
   if (t.storage === 'external') {
     if (!model.path) throw new OnnxReadError(`tensor '${t.name}' has external data but the model was not read from a file`);
     const file = resolveExternal(model.path, t.external!.location);

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { readModel } from '../../../../server/src/core/onnx/reader';
 import { analyzeModel } from '../../../../server/src/core/onnx/analyze';
 import { inferGraph, type GraphResult } from '../../../../server/src/core/onnx/infer';
-import type { TType } from '../../../../server/src/core/onnx/shapes';
+import type { TType } from '../../../../server/src/core/onnx/rules';
 import { writeModel } from '../../../../server/src/core/onnx/writer';
 import { buildConvClassifier, buildDecoder, buildMlp } from '../../../../server/src/core/onnx/builders';
 import { EXAMPLES, python, tempDir } from './helpers';
