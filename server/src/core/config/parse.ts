@@ -8,20 +8,11 @@ import { parseDocument, visit, type Document } from 'yaml';
 import { normalize } from './normalize';
 import { checkStructure } from './structure';
 import type { TtcConfig } from './types';
+import type { Problem } from './problem';
 import { duplicateKeys, keyRange, nodeRange, valueRange, type OffsetRange, type Path } from './yamlAst';
 
 export type { OffsetRange, Path } from './yamlAst';
-
-/** A problem in the user's config, located by character offsets into the text. */
-export interface Problem {
-  message: string;
-  severity: 'error' | 'warning' | 'info';
-  range: OffsetRange;
-  /** Stable identifier, e.g. `unknown-key`, `dvts-divisibility` (docs/config.md lists them). */
-  code: string;
-  /** What a quick-fix needs (the path, a suggestion, the value that would fit…). */
-  data?: unknown;
-}
+export type { Problem } from './problem';
 
 export interface ParsedConfig {
   config: TtcConfig;

@@ -8,7 +8,7 @@ import { SCHEMA, boundsWords, keysAt, schemaAt, typeWords } from './schema';
 import { closestOf, didYouMean, listOf } from './suggest';
 import { UNIT_EXAMPLES } from './units';
 import { keyRange, valueRange, type OffsetRange, type Path } from './yamlAst';
-import type { Problem } from './parse';
+import type { Problem } from './problem';
 
 let validator: ValidateFunction | undefined;
 function getValidator(): ValidateFunction {
