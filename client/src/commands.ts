@@ -76,7 +76,7 @@ async function chooseModel(ctx: Ctx, arg: unknown): Promise<Target | undefined> 
   const client = ctx.client;
   let models: ListModelsResult['models'] = [];
   try {
-    if (client) models = (await client.sendRequest<ListModelsResult>(ListModelsRequest)).models;
+    if (client) models = (await client.sendRequest(ListModelsRequest)).models;
   } catch (err) {
     // Still offer the file browser below.
     ctx.output.warn(`Listing the workspace's models failed: ${requestErrorMessage(err) ?? 'cancelled'}`);
@@ -100,7 +100,7 @@ async function showModelSummary(ctx: Ctx, summaries: SummaryDocuments, arg: unkn
   try {
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: `TTC Lens: reading ${path.basename(target.path)}` },
-      () => client.sendRequest<ModelSummaryResult>(ModelSummaryRequest, params),
+      () => client.sendRequest(ModelSummaryRequest, params),
     );
   } catch (err) {
     return showRequestError(ctx, 'Show Model Summary', err);
@@ -140,7 +140,7 @@ async function profileModels(ctx: Ctx, arg: unknown): Promise<ProfileModelsResul
           progress.report({ message: v.message, increment });
         });
         try {
-          return await client.sendRequest<ProfileModelsResult>(ProfileModelsRequest, { ...params, workDoneToken }, token);
+          return await client.sendRequest(ProfileModelsRequest, { ...params, workDoneToken }, token);
         } finally {
           sub.dispose();
         }

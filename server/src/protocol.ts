@@ -1,26 +1,29 @@
 /**
- * Custom LSP messages and their typed params, imported by both the client and the server
- * (the vscode-eslint `customMessages.ts` pattern). Keep this file free of runtime dependencies
- * other than type imports so the client bundle stays small.
+ * Custom LSP messages, each declared once as a typed `RequestType`/`NotificationType` (method name,
+ * params and result together) and imported by both the client and the server, so a call site cannot
+ * pair a method with the wrong types (the vscode-eslint `customMessages.ts` pattern). The only runtime
+ * import is vscode-jsonrpc's message types, which both bundles carry anyway; the rest are type imports.
  */
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
+import type { ModelSummary } from './core/onnx/analyze';
+import type { ShapeOnlySummary } from './core/model/format';
 
 /** Server → client: overall state for the status bar item. */
-export const StatusNotification = 'ttcLens/status';
 export type ServerState = 'starting' | 'ok' | 'busy' | 'warning' | 'error';
 export interface StatusParams {
   state: ServerState;
   /** One line for the status bar tooltip / output channel. */
   message: string;
 }
+export const StatusNotification = new NotificationType<StatusParams>('ttcLens/status');
 
 /** Client → server: workspace trust changed (no model is executed in an untrusted workspace). */
-export const WorkspaceTrustNotification = 'ttcLens/workspaceTrust';
 export interface WorkspaceTrustParams {
   trusted: boolean;
 }
+export const WorkspaceTrustNotification = new NotificationType<WorkspaceTrustParams>('ttcLens/workspaceTrust');
 
 /** Client → server: a Markdown + JSON summary of one ONNX model (static analysis). */
-export const ModelSummaryRequest = 'ttcLens/modelSummary';
 export interface ModelSummaryParams {
   /** Absolute path, or a path relative to `configUri`'s folder. */
   path: string;
@@ -32,13 +35,13 @@ export interface ModelSummaryParams {
 }
 export interface ModelSummaryResult {
   markdown: string;
-  /** The machine-readable summary (core/onnx analysis output). */
-  summary?: unknown;
+  /** The machine-readable summary: an ONNX file's static analysis, or a shape-only model's geometry (`kind: 'shape-only'`). */
+  summary?: ModelSummary | ShapeOnlySummary;
   error?: string;
 }
+export const ModelSummaryRequest = new RequestType<ModelSummaryParams, ModelSummaryResult, void>('ttcLens/modelSummary');
 
 /** Client → server: profile every model referenced by the given (or all open) configs. */
-export const ProfileModelsRequest = 'ttcLens/profileModels';
 export interface ProfileModelsParams {
   /** Config documents to profile; all open `ttc` documents when omitted. */
   uris?: string[];
@@ -50,9 +53,10 @@ export interface ProfileModelsParams {
 export interface ProfileModelsResult {
   profiled: Array<{ model: string; path: string; ok: boolean; message: string; cached?: boolean }>;
 }
+export const ProfileModelsRequest = new RequestType<ProfileModelsParams, ProfileModelsResult, void>('ttcLens/profileModels');
 
 /** Client → server: list every model referenced by the workspace's configs (for pickers). */
-export const ListModelsRequest = 'ttcLens/listModels';
 export interface ListModelsResult {
   models: Array<{ name: string; path: string; configUri: string }>;
 }
+export const ListModelsRequest = new RequestType0<ListModelsResult, void>('ttcLens/listModels');

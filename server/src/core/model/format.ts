@@ -60,11 +60,19 @@ export function formatGeometryText(g: ModelGeometry, s: ModelStats, opts: { titl
   return out.join('\n');
 }
 
+/** A shape-only model's machine-readable summary: its geometry plus everything it implies. */
+export interface ShapeOnlySummary {
+  kind: 'shape-only';
+  path: string;
+  geometry: ModelGeometry;
+  stats: ModelStats;
+}
+
 export interface ShapeOnlyResult {
   markdown: string;
   text: string;
   /** Machine-readable: geometry plus everything it implies. */
-  summary?: { kind: 'shape-only'; path: string; geometry: ModelGeometry; stats: ModelStats };
+  summary?: ShapeOnlySummary;
   error?: string;
 }
 
