@@ -10,7 +10,7 @@ import { boundsWords, schemaAt, typeWords } from '../core/config/schema';
 import { formatUnit, parseUnit } from '../core/config/units';
 import { nodeRange, pathAtOffset } from '../core/config/yamlAst';
 import { listOf } from '../core/config/suggest';
-import type { ModelSpec } from '../core/config/types';
+import type { ModelEntry } from '../core/config/types';
 
 export interface HoverHost {
   fsPath?: string;
@@ -36,7 +36,7 @@ function keyDoc(path: Path): string | undefined {
   return lines.join('\n');
 }
 
-async function modelDoc(model: ModelSpec, host: HoverHost, header: string): Promise<string> {
+async function modelDoc(model: ModelEntry, host: HoverHost, header: string): Promise<string> {
   const parts = [header];
   const file = model.path ?? model.config;
   if (file && host.fsPath) {

@@ -3,7 +3,7 @@
  * unparseable unit is left out (checkStructure has already reported it), so consumers can trust every
  * field that is present.
  */
-import { APPROACHES, PRECISIONS, PROVIDERS, type Approach, type Budget, type CascadeStage, type Hardware, type ModelSpec, type Strategy, type TtcConfig, type Workload } from './types';
+import { APPROACHES, PRECISIONS, PROVIDERS, type Approach, type Budget, type CascadeStage, type Hardware, type ModelEntry, type Strategy, type TtcConfig, type Workload } from './types';
 import { parseUnit } from './units';
 
 type Obj = Record<string, unknown>;
@@ -28,7 +28,7 @@ function intMap(v: unknown): Record<string, number> | undefined {
   return out;
 }
 
-function model(name: string, v: unknown): ModelSpec {
+function model(name: string, v: unknown): ModelEntry {
   const o = obj(v) ?? {};
   let inputs: Record<string, number[]> | undefined;
   const io = obj(o.inputs);
@@ -111,7 +111,7 @@ function budget(v: unknown): Budget {
 /** The typed config for a document value (anything: null, a string, a list… gives an empty config). */
 export function normalize(raw: unknown): TtcConfig {
   const o = obj(raw) ?? {};
-  const models: Record<string, ModelSpec> = {};
+  const models: Record<string, ModelEntry> = {};
   const mo = obj(o.models);
   if (mo) for (const [name, v] of Object.entries(mo)) models[name] = model(name, v);
   return clean({

@@ -27,7 +27,7 @@ export const APPROACHES = [
 export type Approach = (typeof APPROACHES)[number];
 
 /** A named model: an ONNX file, or only its shape (HF `config.json` / ORT GenAI `genai_config.json`). */
-export interface ModelSpec {
+export interface ModelEntry {
   name: string;
   /** ONNX file, relative to the config file in the document; absolute after `resolvePaths`. */
   path?: string;
@@ -118,7 +118,7 @@ export interface Budget {
 
 export interface TtcConfig {
   version: number;
-  models: Record<string, ModelSpec>;
+  models: Record<string, ModelEntry>;
   strategy?: Strategy;
   workload: Workload;
   hardware: Hardware;

@@ -13,7 +13,9 @@
  *   LayerNorm: 2·d), and an LM head V·d unless tied to the embeddings.
  */
 
-export type Precision = 'fp32' | 'fp16' | 'bf16' | 'int8' | 'int4';
+import type { Precision } from '../config/types';
+
+export type { Precision } from '../config/types';
 export const PRECISION_BYTES: Record<Precision, number> = { fp32: 4, fp16: 2, bf16: 2, int8: 1, int4: 0.5 };
 
 export type GeometryFormat = 'hf' | 'genai';

@@ -16,13 +16,13 @@ import { ONNX_PROTO, type DataType, AttrType, dtypeBits } from './schema';
 export { DataType } from './schema';
 
 /** A dimension: a number, a symbolic name, or `null` for an unnamed unknown dimension. */
-export type Dim = number | string | null;
+export type DimSpec = number | string | null;
 
 export interface ValueInfoSpec {
   name: string;
   dtype: DataType;
   /** Omit for unknown rank. */
-  shape?: Dim[];
+  shape?: DimSpec[];
 }
 
 export type TensorData = Float32Array | Float64Array | Int32Array | Int8Array | Uint8Array | Int16Array | Uint16Array | BigInt64Array | BigUint64Array;
