@@ -14,18 +14,24 @@ export interface TtcSettings {
   };
   /** Default bindings for symbolic dims that a config does not bind (e.g. batch=1). */
   defaultDims: Record<string, number>;
+  files: {
+    /** Read model files, descriptions and samples that resolve outside the workspace folders. */
+    allowOutsideWorkspace: boolean;
+  };
 }
 
 export const DEFAULT_SETTINGS: TtcSettings = {
   validate: true,
   profiler: { threads: 0, targetCi: 0.02, maxTimeMs: 10_000, autoProfile: false },
   defaultDims: {},
+  files: { allowOutsideWorkspace: false },
 };
 
 /** Merge a partial settings object (from the client, possibly malformed) over the defaults. */
 export function normalizeSettings(raw: unknown): TtcSettings {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Partial<TtcSettings> & Record<string, unknown>;
   const p = (r.profiler && typeof r.profiler === 'object' ? r.profiler : {}) as Partial<TtcSettings['profiler']>;
+  const f = (r.files && typeof r.files === 'object' ? r.files : {}) as Partial<TtcSettings['files']>;
   const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) ? v : d);
   const dims: Record<string, number> = {};
   if (r.defaultDims && typeof r.defaultDims === 'object') {
@@ -40,5 +46,6 @@ export function normalizeSettings(raw: unknown): TtcSettings {
       autoProfile: typeof p.autoProfile === 'boolean' ? p.autoProfile : DEFAULT_SETTINGS.profiler.autoProfile,
     },
     defaultDims: dims,
+    files: { allowOutsideWorkspace: f.allowOutsideWorkspace === true },
   };
 }
