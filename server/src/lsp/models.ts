@@ -18,6 +18,7 @@ import { readSmallTextFile } from '../core/model/files';
 import { describeShapeOnly } from '../core/model/format';
 import { readRegularText } from '../core/safeFs';
 import { fileAccessFor } from './fileAccess';
+import { validBindings } from '../core/bindings';
 
 /** A shape-only model description (config.json / genai_config.json) rather than an ONNX file. */
 const isDescription = (p: string) => /\.json$/i.test(p);
@@ -113,7 +114,7 @@ function register(ctx: ServerContext): void {
       return { markdown: r.markdown, ...(r.summary ? { summary: r.summary } : {}), ...(r.error ? { error: r.error } : {}) };
     }
     try {
-      const summary = await cache.get(abs, p.bind ?? {});
+      const summary = await cache.get(abs, validBindings(p.bind));
       return { markdown: formatSummaryMarkdown(summary, { title: path.basename(abs), maxOps: 12 }), summary };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);

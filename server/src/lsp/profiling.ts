@@ -21,6 +21,7 @@ import { registerDiagnosticSource } from './diagnosticSources';
 import { fsPathOf, isTtcDocument } from './languageService';
 import { registerModelInfoProvider } from './modelInfo';
 import { fileAccessFor } from './fileAccess';
+import { validBindings } from '../core/bindings';
 
 /** Failures that belong on the model entry (a missing file is already reported by validation). */
 const DIAGNOSED: FailureKind[] = ['runtime-load', 'unsupported-operator', 'invalid-model', 'invalid-input', 'out-of-memory', 'run-failed', 'timeout', 'crashed'];
@@ -40,13 +41,14 @@ export function jobsForConfig(config: TtcConfig, configFsPath: string, settings:
       model: name,
       options: {
         modelPath: resolveModelPath(configFsPath, m.path),
-        bind: { ...settings.defaultDims, ...(m.dims ?? {}) },
+        bind: { ...settings.defaultDims, ...validBindings(m.dims) },
         ...(m.inputs ? { inputShapes: m.inputs } : {}),
         ...(m.samples ? { samplesPath: resolveModelPath(configFsPath, m.samples) } : {}),
         ep: config.hardware?.provider ?? 'cpu',
         ...(threads ? { threads } : {}),
         targetCi: settings.profiler.targetCi,
         maxTimeMs: settings.profiler.maxTimeMs,
+        ...(settings.profiler.maxMemoryMB > 0 ? { maxMemoryBytes: settings.profiler.maxMemoryMB * 2 ** 20 } : {}),
       },
     });
   }

@@ -230,7 +230,7 @@ export class StaticAnalyzer {
         this.counts.timeouts++;
         this.worker = undefined;
         void w.terminate();
-        this.finish({ ok: false, error: new AnalysisError(`static analysis took longer than ${Math.round(this.opts.timeoutMs / 1000)} s and was stopped`) });
+        this.finish({ ok: false, error: new AnalysisError(`static analysis took longer than ${this.opts.timeoutMs < 1000 ? `${this.opts.timeoutMs} ms` : `${Math.round(this.opts.timeoutMs / 1000)} s`} and was stopped`) });
       }, this.opts.timeoutMs),
     };
     w.postMessage(next.req);
