@@ -7,6 +7,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { classifyFailure, failure } from '../core/profile/failures';
+import { kindOf } from '../core/safeFs';
 import { machineFingerprint } from '../core/profile/fingerprint';
 import { buildInputs, loadSamples, type InputTensor } from '../core/profile/inputs';
 import { parseOpTrace } from '../core/profile/opTrace';
@@ -57,13 +58,15 @@ async function guardRun<T>(fn: () => Promise<T>): Promise<T> {
 export async function measure(o: MeasureOptions, progress: Progress): Promise<MeasuredProfile> {
   const modelPath = path.resolve(o.modelPath);
   let modelBytes: number;
+  let st: Awaited<ReturnType<typeof stat>>;
   try {
-    const st = await stat(modelPath);
-    if (!st.isFile()) throw new Error(`${modelPath} is not a file`);
-    modelBytes = st.size;
+    st = await stat(modelPath);
   } catch (e) {
     throw new MeasureError(failure('model-missing', `${modelPath} (${e instanceof Error ? e.message : String(e)})`));
   }
+  // A FIFO, a device or a folder is never handed to the runtime (it would block or read forever).
+  if (!st.isFile()) throw new MeasureError(failure('invalid-model', `${modelPath} is ${kindOf(st)}, not a model file`));
+  modelBytes = st.size;
   const spec: SessionSpec = { ep: o.ep ?? 'cpu', threads: resolveThreads(o.threads), graphOptimizationLevel: o.graphOptimizationLevel ?? 'all' };
   const rule = ruleFrom(o);
   const warnings: string[] = [];
