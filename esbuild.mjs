@@ -1,5 +1,5 @@
 // One build script for every entry (the vscode-eslint pattern): the extension client, the language
-// server, the profiler worker process and the CLI. `vscode` is provided by the host; onnxruntime-node
+// server, the profiler worker process, the static-analysis worker thread and the CLI. `vscode` is provided by the host; onnxruntime-node
 // is a native module and must stay a real node_modules package.
 import * as esbuild from 'esbuild';
 import { chmodSync, existsSync } from 'node:fs';
@@ -19,6 +19,8 @@ const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/profiler/worker.ts'], outfile: 'dist/profilerWorker.js' },
+  // Static analysis runs in a worker thread of the server (core/onnx/analysisHost.ts).
+  { entryPoints: ['server/src/core/onnx/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 // Tests that run inside the VS Code extension host are bundled too (mocha stays external).

@@ -36,7 +36,7 @@ describe('cli: ttc-lens profile (measured)', function () {
     assert.deepEqual(p.opts.sweep, { batch: [1, 2], dim: { name: 'sequence', values: [8, 16] } });
     assert.equal(p.opts.opProfile, false);
     assert.ok(p.json);
-    assert.throws(() => parseArgs(['--bind', 'batch']), /name=integer/);
+    assert.throws(() => parseArgs(['--bind', 'batch']), /name=value/);
     assert.throws(() => parseArgs(['--threads', '0']), /≥ 1/);
     assert.throws(() => parseArgs(['--sweep-batch', '1,x']), /positive integers/);
     assert.throws(() => parseArgs(['a.onnx', 'b.onnx']), /one model at a time/);

@@ -28,7 +28,7 @@ describe('cli: ttc-lens profile --static', function () {
     assert.equal(a.file, 'm.onnx');
     assert.ok(a.json);
     assert.match(parseArgs(['m.onnx', '--bind', 'batch']).error!, /name=value/);
-    assert.match(parseArgs(['m.onnx', '--bind', 'batch=x']).error!, /integer/);
+    assert.match(parseArgs(['m.onnx', '--bind', 'batch=x']).error!, /whole number/);
     assert.match(parseArgs(['a.onnx', 'b.onnx']).error!, /one model at a time/);
     assert.match(parseArgs([]).error!, /missing model path/);
     assert.match(parseArgs(['m.onnx', '--frob']).error!, /unknown option/);

@@ -11,7 +11,9 @@ import type { Problem } from '../core/config/parse';
 import { PROBLEM_CODES } from '../core/config/codes';
 import { findConfigFiles } from '../core/config/discover';
 import { getLanguageService } from '../service/languageService';
-import { readSmallTextFile } from '../core/model/files';
+import { fileTypeProblem, readSmallTextFile } from '../core/model/files';
+import { readModel } from '../core/onnx/reader';
+import { readRegularText, UnsafeFileError } from '../core/safeFs';
 
 const USAGE = `Usage: ttc-lens check <files or folders…> [--format text|json|sarif]
 
@@ -32,13 +34,39 @@ export interface Finding {
   message: string;
 }
 
+/** A config file bigger than this is refused before reading (the parser's own limit is 256 K characters). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** Models with more nodes are not read through by `check` (they are not errors: see `profile --static`). */
+const CHECK_MAX_NODES = 1_000_000;
+
+/**
+ * What is wrong with an existing model file: its type (folder, FIFO, device: no read), else whether
+ * its ONNX structure reads (a truncated or corrupt file; weights are never read).
+ */
+export function checkModelFile(abs: string): string | undefined {
+  const kind = fileTypeProblem(abs);
+  if (kind) return kind;
+  try {
+    readModel(abs, { maxNodes: CHECK_MAX_NODES });
+    return undefined;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/^more than \d+ nodes/.test(msg)) return undefined;
+    return `not a readable ONNX model: ${msg}`;
+  }
+}
+
 /** Check one file; unreadable files come back as a finding, never an exception. */
 export function checkFile(file: string): Finding[] {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // A regular file of bounded size only: a FIFO would block forever, a 3 GB file exhaust memory.
+    text = readRegularText(file, MAX_CONFIG_BYTES, 'TTC config');
   } catch (e) {
-    return [{ file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'unreadable', message: `Cannot read file: ${(e as Error).message}` }];
+    const tooBig = e instanceof UnsafeFileError && e.code === 'ETOOBIG';
+    const message = tooBig ? `Cannot read file: ${file} is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB, too large to be a TTC config` : `Cannot read file: ${(e as Error).message}`;
+    return [{ file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: tooBig ? 'too-large' : 'unreadable', message }];
   }
   const abs = path.resolve(file);
   const doc = TextDocument.create(pathToFileURL(abs).href, 'ttc', 1, text);
@@ -46,6 +74,7 @@ export function checkFile(file: string): Finding[] {
     fileExists: (p) => fs.existsSync(p),
     listDir: (p) => fs.readdirSync(p, { withFileTypes: true }).map((e) => ({ name: e.name, isDirectory: e.isDirectory() })),
     readFile: (p) => readSmallTextFile(p),
+    modelFileProblem: checkModelFile,
   });
   return service.validate(doc, { fsPath: abs }).map((p) => {
     const s = doc.positionAt(p.range.start);

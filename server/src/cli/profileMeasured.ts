@@ -5,6 +5,11 @@
 import { createProfiler } from '../core/profile/profiler';
 import { formatEps, formatFailure, formatText } from '../core/profile/format';
 import type { GraphOptimizationLevel, MeasureOptions } from '../core/profile/protocol';
+import { parseBindings } from '../core/bindings';
+import { parseUnit } from '../core/config/units';
+
+/** `--max-time` is clamped to one day (a larger cap would overflow Node's timers once multiplied). */
+export const MAX_TIME_MS = 86_400_000;
 
 export const USAGE = `Usage: ttc-lens profile <model.onnx> [options]
 
@@ -16,7 +21,8 @@ Options:
   --threads N         intra-op threads (default: physical cores)
   --ep NAME           execution provider: cpu, cuda, webgpu, … (unusable ones fall back to cpu)
   --opt LEVEL         graph optimization: disabled | basic | extended | all (default all)
-  --max-time MS       time cap per measured configuration (default 10000)
+  --max-time MS       time cap per measured configuration (default 10000; at most 1 day)
+  --max-memory SIZE   refuse when inputs + peak activations would exceed SIZE (default: half the RAM)
   --target-ci F       stop when the median's 95% CI is within ±F (default 0.02)
   --samples FILE      sample inputs, JSON {input: {dims, dtype, data}}
   --sweep-batch LIST  also measure these batch sizes, e.g. 1,2,4,8
@@ -60,9 +66,15 @@ export function parseArgs(args: string[]): Parsed {
     };
     switch (a) {
       case '--bind': {
-        const [k, v] = val().split('=');
-        if (!k || !v || !Number.isInteger(Number(v)) || Number(v) < 0) throw new Error(`--bind needs name=integer, got '${args[i]}'`);
-        bind[k] = Number(v);
+        const err = parseBindings(val(), bind);
+        if (err) throw new Error(err);
+        break;
+      }
+      case '--max-memory': {
+        const v = val();
+        const bytes = parseUnit('bytes', /^\d+(\.\d+)?$/.test(v) ? `${v}MiB` : v);
+        if (bytes === undefined || !(bytes > 0)) throw new Error(`--max-memory needs a size such as 8GiB or 4096 (MiB), got '${v}'`);
+        p.opts.maxMemoryBytes = bytes;
         break;
       }
       case '--threads':
@@ -78,7 +90,8 @@ export function parseArgs(args: string[]): Parsed {
         break;
       }
       case '--max-time':
-        p.opts.maxTimeMs = num(val(), 1);
+        // Node's timers hold at most 2^31−1 ms; the request timeout is a multiple of this cap.
+        p.opts.maxTimeMs = Math.min(num(val(), 1), MAX_TIME_MS);
         break;
       case '--target-ci':
         p.opts.targetCi = num(val(), 0);

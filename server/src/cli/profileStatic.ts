@@ -9,6 +9,7 @@ import * as nodePath from 'node:path';
 import { readSmallTextFile } from '../core/model/files';
 import { describeShapeOnly } from '../core/model/format';
 import { PRECISION_BYTES } from '../core/model/geometry';
+import { parseBindings } from '../core/bindings';
 
 const HELP = `Usage: ttc-lens profile <model.onnx | config.json | genai_config.json> --static [options]
 
@@ -42,14 +43,8 @@ export interface StaticArgs {
 export function parseArgs(args: string[]): StaticArgs {
   const out: StaticArgs = { bind: {}, json: false, nodes: false, help: false };
   const addBind = (spec: string): void => {
-    for (const part of spec.split(',')) {
-      const m = /^\s*([^=]+?)\s*=\s*(-?\d+)\s*$/.exec(part);
-      if (!m) {
-        out.error = `--bind expects name=value with an integer value, got '${part}'`;
-        return;
-      }
-      out.bind[m[1]] = Number(m[2]);
-    }
+    const err = parseBindings(spec, out.bind);
+    if (err) out.error = err;
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];

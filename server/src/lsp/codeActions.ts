@@ -2,17 +2,19 @@
 import { CodeActionKind } from 'vscode-languageserver/node';
 import type { Feature } from './context';
 import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
+import { fileAccessFor } from './fileAccess';
 
 export const feature: Feature = {
   capabilities: { codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] } },
   register(ctx) {
     const service = languageServiceFor(ctx);
-    ctx.connection.onCodeAction((p) => {
+    ctx.connection.onCodeAction(async (p) => {
       const doc = ctx.documents.get(p.textDocument.uri);
       if (!doc || !isTtcDocument(doc)) return [];
       if (p.context.only && !p.context.only.some((k) => CodeActionKind.QuickFix.startsWith(k))) return [];
       try {
-        return service.codeActions(doc, p.range, { fsPath: fsPathOf(doc.uri) });
+        const { isOutside } = await fileAccessFor(ctx, doc.uri);
+        return service.codeActions(doc, p.range, { fsPath: fsPathOf(doc.uri), isOutside });
       } catch (e) {
         ctx.connection.console.error(`ttc-lens: code actions failed: ${e instanceof Error ? e.message : String(e)}`);
         return [];

@@ -8,6 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature, ServerContext } from './context';
 import { collectExtraDiagnostics } from './diagnosticSources';
 import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
+import { fileAccessFor } from './fileAccess';
 
 /** Pause after the last keystroke before validating. */
 export const DEBOUNCE_MS = 200;
@@ -25,7 +26,8 @@ function register(ctx: ServerContext): void {
       if (!settings.validate) {
         diagnostics = [];
       } else {
-        const own = service.diagnostics(doc, { fsPath: fsPathOf(uri), defaultDims: settings.defaultDims });
+        const { isOutside } = await fileAccessFor(ctx, uri);
+        const own = service.diagnostics(doc, { fsPath: fsPathOf(uri), defaultDims: settings.defaultDims, isOutside });
         diagnostics = [...own, ...(await collectExtraDiagnostics(doc))];
       }
     } catch (e) {

@@ -1,14 +1,14 @@
 /**
  * The one language service of a server (keyed by its context, never a global) with the Node host:
  * file existence and folder listing from the file system, model descriptions from modelInfo.ts, model
- * inputs from the shared summary cache.
+ * inputs from the shared static analyser's cache (never parsed on this thread).
  */
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { getLanguageService, type LanguageService, type LanguageServiceHost } from '../service/languageService';
 import type { ServerContext } from './context';
 import { describeModel } from './modelInfo';
-import { readSmallTextFile } from '../core/model/files';
+import { fileTypeProblem, readSmallTextFile } from '../core/model/files';
 import { modelSummaries } from './modelCache';
 
 export const nodeHost: LanguageServiceHost = {
@@ -21,10 +21,15 @@ export const nodeHost: LanguageServiceHost = {
   },
   listDir: (p) => fs.readdirSync(p, { withFileTypes: true }).map((e) => ({ name: e.name, isDirectory: e.isDirectory() })),
   readFile: (p) => readSmallTextFile(p),
-  // Only ONNX files; an unreadable model gives no completion (its hover and diagnostics say why).
+  // A stat, never a read: the editor reports folders, FIFOs and devices at once; a corrupt ONNX file
+  // is reported by the hover (its static analysis runs in a worker thread).
+  modelFileProblem: (p) => fileTypeProblem(p),
+  // Only ONNX files, and only from the analyser's cache (the completion feature asks for the models
+  // first, with a time limit); an unreadable model gives no completion (its hover says why).
   modelInputs: (p) => {
     if (!/\.onnx$/i.test(p)) return undefined;
-    const s = modelSummaries.get(p);
+    const s = modelSummaries.peek(p);
+    if (!s) return undefined;
     const assumed = s.bindings.assumed;
     return {
       symbols: Object.keys(assumed).map((name) => ({ name, assumed: assumed[name] })),

@@ -1,7 +1,9 @@
 /**
- * The server's one cache of static model summaries (by path, invalidated on mtime/size change), shared
- * by the hover/summary feature and the completion host, so a model is read once for both.
+ * The server's one static analyser (core/onnx/analysisHost.ts): models are read and analysed in a
+ * worker thread, bounded in time, memory and size, with results cached by path + mtime + size +
+ * bindings in a cache capped by bytes. Shared by the hover/summary feature and the completion host,
+ * so a model is read once for both, and the server's own thread never parses a model.
  */
-import { ModelSummaryCache } from '../core/onnx/cache';
+import { StaticAnalyzer } from '../core/onnx/analysisHost';
 
-export const modelSummaries = new ModelSummaryCache();
+export const modelSummaries = new StaticAnalyzer();

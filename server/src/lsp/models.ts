@@ -1,10 +1,9 @@
 /**
  * Static model analysis in the language server: the hover section on a model path (order 100, before
  * measured numbers) and the `ttcLens/modelSummary` request behind "TTC Lens: Show Model Summary".
- * Summaries are cached by path + mtime + size (core/onnx/cache.ts). `ttcLens/listModels` lists the models
+ * Summaries come from a worker thread, cached by path + mtime + size (core/onnx/analysisHost.ts). `ttcLens/listModels` lists the models
  * (ONNX files or shape-only descriptions) every config of the workspace names (open documents as edited, the rest from disk).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Feature, ServerContext } from './context';
@@ -17,6 +16,9 @@ import { modelSummaries } from './modelCache';
 import { formatSummaryMarkdown } from '../core/onnx/format';
 import { readSmallTextFile } from '../core/model/files';
 import { describeShapeOnly } from '../core/model/format';
+import { readRegularText } from '../core/safeFs';
+import { fileAccessFor } from './fileAccess';
+import { validBindings } from '../core/bindings';
 
 /** A shape-only model description (config.json / genai_config.json) rather than an ONNX file. */
 const isDescription = (p: string) => /\.json$/i.test(p);
@@ -55,6 +57,7 @@ export function listModels(configs: Array<{ uri: string; fsPath: string; text: s
 
 function register(ctx: ServerContext): void {
   const cache = modelSummaries;
+  ctx.onShutdown(() => cache.dispose());
 
   // Shape-only descriptions: geometry, parameters, weights, KV cache, FLOPs per token (core/model).
   registerModelInfoProvider(async (absPath, _bind, opts) => {
@@ -65,7 +68,7 @@ function register(ctx: ServerContext): void {
   registerModelInfoProvider(async (absPath, bind) => {
     if (!/\.onnx$/i.test(absPath)) return undefined;
     try {
-      return formatSummaryMarkdown(cache.get(absPath, bind), { title: 'Static analysis' });
+      return formatSummaryMarkdown(await cache.get(absPath, bind), { title: 'Static analysis' });
     } catch (e) {
       return `**Model could not be read:** ${e instanceof Error ? e.message : String(e)}`;
     }
@@ -81,7 +84,8 @@ function register(ctx: ServerContext): void {
       for (const fsPath of findConfigFiles(folder, MAX_LISTED_CONFIGS)) {
         if (configs.has(fsPath) || configs.size >= MAX_LISTED_CONFIGS) continue;
         try {
-          configs.set(fsPath, { uri: pathToFileURL(fsPath).href, fsPath, text: fs.readFileSync(fsPath, 'utf8') });
+          // A regular file of bounded size only (a FIFO named *.ttc.yaml must not block the server).
+          configs.set(fsPath, { uri: pathToFileURL(fsPath).href, fsPath, text: readRegularText(fsPath, 1024 * 1024, 'TTC config') });
         } catch {
           // Unreadable config: its own diagnostics say why.
         }
@@ -90,9 +94,15 @@ function register(ctx: ServerContext): void {
     return listModels([...configs.values()]);
   });
 
-  ctx.connection.onRequest(ModelSummaryRequest, (p: ModelSummaryParams): ModelSummaryResult => {
+  ctx.connection.onRequest(ModelSummaryRequest, async (p: ModelSummaryParams): Promise<ModelSummaryResult> => {
     if (!p || typeof p.path !== 'string' || !p.path) return { markdown: '', error: 'ttcLens/modelSummary: missing "path"' };
     const abs = resolveRequestPath(p, ctx.workspaceFolders);
+    // A model a config names (configUri) is read only inside the workspace unless allowed; a file the
+    // user picked themselves (no configUri) is theirs to read.
+    if (p.configUri && !(await fileAccessFor(ctx, p.configUri)).allowed(abs)) {
+      const msg = `${abs} is outside the workspace folders; TTC Lens does not read it (the setting ttcLens.files.allowOutsideWorkspace allows it)`;
+      return { markdown: `**${path.basename(abs)} was not read:** ${msg}`, error: msg };
+    }
     if (isDescription(abs)) {
       let precision = typeof p.precision === 'string' ? p.precision : undefined;
       const cfgPath = p.configUri ? fsPathOf(p.configUri) : undefined;
@@ -104,7 +114,7 @@ function register(ctx: ServerContext): void {
       return { markdown: r.markdown, ...(r.summary ? { summary: r.summary } : {}), ...(r.error ? { error: r.error } : {}) };
     }
     try {
-      const summary = cache.get(abs, p.bind ?? {});
+      const summary = await cache.get(abs, validBindings(p.bind));
       return { markdown: formatSummaryMarkdown(summary, { title: path.basename(abs), maxOps: 12 }), summary };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);

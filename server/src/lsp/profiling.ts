@@ -20,6 +20,8 @@ import type { Feature, ServerContext } from './context';
 import { registerDiagnosticSource } from './diagnosticSources';
 import { fsPathOf, isTtcDocument } from './languageService';
 import { registerModelInfoProvider } from './modelInfo';
+import { fileAccessFor } from './fileAccess';
+import { validBindings } from '../core/bindings';
 
 /** Failures that belong on the model entry (a missing file is already reported by validation). */
 const DIAGNOSED: FailureKind[] = ['runtime-load', 'unsupported-operator', 'invalid-model', 'invalid-input', 'out-of-memory', 'run-failed', 'timeout', 'crashed'];
@@ -39,13 +41,14 @@ export function jobsForConfig(config: TtcConfig, configFsPath: string, settings:
       model: name,
       options: {
         modelPath: resolveModelPath(configFsPath, m.path),
-        bind: { ...settings.defaultDims, ...(m.dims ?? {}) },
+        bind: { ...settings.defaultDims, ...validBindings(m.dims) },
         ...(m.inputs ? { inputShapes: m.inputs } : {}),
         ...(m.samples ? { samplesPath: resolveModelPath(configFsPath, m.samples) } : {}),
         ep: config.hardware?.provider ?? 'cpu',
         ...(threads ? { threads } : {}),
         targetCi: settings.profiler.targetCi,
         maxTimeMs: settings.profiler.maxTimeMs,
+        ...(settings.profiler.maxMemoryMB > 0 ? { maxMemoryBytes: settings.profiler.maxMemoryMB * 2 ** 20 } : {}),
       },
     });
   }
@@ -91,11 +94,19 @@ function register(ctx: ServerContext): void {
     const docs = (params?.uris?.length ? params.uris.map((u) => ctx.documents.get(u)) : ctx.documents.all()).filter((d): d is TextDocument => !!d && isTtcDocument(d));
     const seen = new Set<string>();
     const jobs: ProfileJob[] = [];
+    const refused: ProfileModelsResult['profiled'] = [];
     for (const doc of docs) {
       const fsPath = fsPathOf(doc.uri);
       if (!fsPath) continue;
       const settings = await ctx.getSettings(doc.uri);
+      const access = await fileAccessFor(ctx, doc.uri);
       for (const j of jobsForConfig(parseConfig(doc.getText()).config, fsPath, settings)) {
+        // Files outside the workspace are not read (hashed, loaded or parsed) unless allowed.
+        const out = [j.options.modelPath, j.options.samplesPath].find((f) => f && !access.allowed(f));
+        if (out) {
+          refused.push({ model: j.model, path: j.options.modelPath, ok: false, message: `${out} is outside the workspace folders; not read (ttcLens.files.allowOutsideWorkspace allows it)` });
+          continue;
+        }
         const k = stableStringify(j.options);
         if (!seen.has(k)) {
           seen.add(k);
@@ -103,7 +114,7 @@ function register(ctx: ServerContext): void {
         }
       }
     }
-    const result: ProfileModelsResult = { profiled: [] };
+    const result: ProfileModelsResult = { profiled: refused };
     if (!jobs.length) {
       status({ state: 'ok', message: 'No ONNX models to profile in the open configs' });
       return result;

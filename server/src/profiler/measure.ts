@@ -7,6 +7,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { classifyFailure, failure } from '../core/profile/failures';
+import { kindOf } from '../core/safeFs';
 import { machineFingerprint } from '../core/profile/fingerprint';
 import { buildInputs, loadSamples, type InputTensor } from '../core/profile/inputs';
 import { parseOpTrace } from '../core/profile/opTrace';
@@ -15,6 +16,7 @@ import type { LatencyStats } from '../core/profile/stats';
 import { createSession, inputInfos, ortVersion, outputInfos, toFeeds, type Session, type SessionSpec } from './runtime';
 import { timeRuns, type Progress, type TimingRule } from './timing';
 import { decoderStepInputs, isDecoder, profileDecoder } from './decoder';
+import { defaultMemoryLimit, memoryProblem, plannedInputBytes, staticPeakActivations } from '../core/profile/memoryGuard';
 
 export class MeasureError extends Error {
   constructor(readonly failure: ProfileFailure) {
@@ -56,13 +58,15 @@ async function guardRun<T>(fn: () => Promise<T>): Promise<T> {
 export async function measure(o: MeasureOptions, progress: Progress): Promise<MeasuredProfile> {
   const modelPath = path.resolve(o.modelPath);
   let modelBytes: number;
+  let st: Awaited<ReturnType<typeof stat>>;
   try {
-    const st = await stat(modelPath);
-    if (!st.isFile()) throw new Error(`${modelPath} is not a file`);
-    modelBytes = st.size;
+    st = await stat(modelPath);
   } catch (e) {
     throw new MeasureError(failure('model-missing', `${modelPath} (${e instanceof Error ? e.message : String(e)})`));
   }
+  // A FIFO, a device or a folder is never handed to the runtime (it would block or read forever).
+  if (!st.isFile()) throw new MeasureError(failure('invalid-model', `${modelPath} is ${kindOf(st)}, not a model file`));
+  modelBytes = st.size;
   const spec: SessionSpec = { ep: o.ep ?? 'cpu', threads: resolveThreads(o.threads), graphOptimizationLevel: o.graphOptimizationLevel ?? 'all' };
   const rule = ruleFrom(o);
   const warnings: string[] = [];
@@ -91,7 +95,21 @@ export async function measure(o: MeasureOptions, progress: Progress): Promise<Me
       }
       for (const name of samples.keys()) if (!inputs.some((i) => i.name === name)) warnings.push(`sample input '${name}' is not an input of the model; ignored`);
     }
+    // Memory guard: inputs (exact) and peak activations (static estimate), before allocating anything.
+    const limit = o.maxMemoryBytes && o.maxMemoryBytes > 0 ? o.maxMemoryBytes : defaultMemoryLimit();
+    const sampled = new Set(samples?.keys() ?? []);
+    const mainInputs = plannedInputBytes(inputs, { bind, shapes: o.inputShapes, samples: sampled });
+    const peak = staticPeakActivations(modelPath, bind);
+    const guard = (extra: { batch?: number; bind?: Record<string, number> }, where: string) => {
+      const bytes = plannedInputBytes(inputs, { bind: { ...bind, ...(extra.bind ?? {}) }, shapes: o.inputShapes, samples: sampled, batch: extra.batch });
+      // Activations scale with the inputs (batch, sequence) to a first approximation.
+      const act = peak !== undefined && mainInputs > 0 ? (peak * bytes) / mainInputs : peak;
+      const problem = memoryProblem(bytes, act, limit, where);
+      if (problem) throw new MeasureError(failure('out-of-memory', problem));
+    };
+    guard({}, '');
     const build = (extra: { batch?: number; bind?: Record<string, number> } = {}): InputTensor[] => {
+      if (extra.batch !== undefined || extra.bind) guard(extra, ` at ${extra.batch !== undefined ? `batch ${extra.batch}` : Object.entries(extra.bind!).map(([k, v]) => `${k}=${v}`).join(', ')}`);
       try {
         return buildInputs(inputs, { bind: { ...bind, ...(extra.bind ?? {}) }, shapes: o.inputShapes, samples, batch: extra.batch }, assumptions);
       } catch (e) {

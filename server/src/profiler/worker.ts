@@ -6,6 +6,12 @@
  */
 import type { ProfileFailure, WorkerMessage, WorkerRequest } from '../core/profile/protocol';
 import { classifyFailure } from '../core/profile/failures';
+import { exitWithParent } from './orphanWatch';
+
+// ONNX Runtime's native library writes a device id (and a telemetry queue) under
+// $XDG_CACHE_HOME/Microsoft/DeveloperTools/.onnxruntime unless this is set before it loads; the
+// runtime is loaded lazily below, after this line (the pool also sets it in our environment).
+process.env.ORT_DISABLE_TELEMETRY = '1';
 
 function send(m: WorkerMessage): void {
   process.send?.(m);
@@ -57,8 +63,9 @@ async function handle(req: WorkerRequest): Promise<void> {
 process.on('message', (m: WorkerRequest) => {
   queue = queue.then(() => handle(m));
 });
-// The parent went away: nothing left to answer.
-process.on('disconnect', () => process.exit(0));
+// The parent went away: nothing left to answer (IPC disconnect, or the watchdog thread when the main
+// thread is busy inside a long session.run).
+exitWithParent();
 
 const rt = loadRuntime();
 send({ type: 'ready', pid: process.pid, ortVersion: 'kind' in rt ? 'unavailable' : rt.version });

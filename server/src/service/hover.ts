@@ -19,6 +19,8 @@ export interface HoverHost {
   describeModel?: (absPath: string, bind: Record<string, number>, opts?: { precision?: string }) => Promise<string[]>;
   /** Default bindings for symbolic dims (settings), under the model's own `dims`. */
   defaultDims?: Record<string, number>;
+  /** References outside the workspace are named but never read or described. */
+  isOutside?: (absPath: string) => boolean;
 }
 
 function keyDoc(path: Path): string | undefined {
@@ -41,6 +43,10 @@ async function modelDoc(model: ModelEntry, host: HoverHost, header: string): Pro
   const file = model.path ?? model.config;
   if (file && host.fsPath) {
     const abs = resolveModelPath(host.fsPath, file);
+    if (host.isOutside?.(abs)) {
+      parts.push(`\`${abs}\` — outside the workspace folders: not read (the setting \`ttcLens.files.allowOutsideWorkspace\` allows it)`);
+      return parts.join('\n\n');
+    }
     const exists = host.fileExists ? host.fileExists(abs) : true;
     parts.push(`\`${abs}\`${exists ? '' : ' — **not found**'}`);
     if (exists && host.describeModel) {

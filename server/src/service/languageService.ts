@@ -24,6 +24,8 @@ export interface LanguageServiceHost {
   modelInputs?(absPath: string): ModelInputs | undefined;
   /** A small text file's content (model descriptions), undefined when missing or too large. */
   readFile?(absPath: string): string | undefined;
+  /** What is wrong with an existing model file (a folder, a FIFO, a corrupt ONNX file…); undefined when nothing is. */
+  modelFileProblem?(absPath: string): string | undefined;
   /** Markdown sections about a model file, shown in hovers. */
   describeModel?(absPath: string, bind: Record<string, number>, opts?: { precision?: string }): Promise<string[]>;
 }
@@ -33,6 +35,11 @@ export interface DocumentOptions {
   /** File-system path of the document (undefined for unsaved documents). */
   fsPath?: string;
   defaultDims?: Record<string, number>;
+  /**
+   * References for which this returns true resolve outside the workspace: they are reported
+   * (`outside-workspace`) and never read, listed or described. Absent: every file may be read.
+   */
+  isOutside?: (absPath: string) => boolean;
 }
 
 export interface LanguageService {
@@ -55,14 +62,30 @@ export function getLanguageService(host: LanguageServiceHost = {}): LanguageServ
   const fileExists = host.fileExists?.bind(host);
   const listNames = host.listDir ? (dir: string) => host.listDir!(dir).map((e) => e.name) : undefined;
   const readFile = host.readFile?.bind(host);
-  const validate = (doc: TextDocument, opts: DocumentOptions = {}) => validateDocument(cache, doc, { fsPath: opts.fsPath, fileExists, listDir: listNames, readFile });
+  // Host functions that refuse outside references (the rules report them instead).
+  const guard = <A extends unknown[], R>(fn: ((p: string, ...a: A) => R) | undefined, outside: DocumentOptions['isOutside'], none: R) =>
+    fn && outside ? (p: string, ...a: A): R => (outside(p) ? none : fn(p, ...a)) : fn;
+  const validate = (doc: TextDocument, opts: DocumentOptions = {}) =>
+    validateDocument(cache, doc, {
+      fsPath: opts.fsPath,
+      fileExists,
+      listDir: guard(listNames, opts.isOutside, []),
+      readFile: guard(readFile, opts.isOutside, undefined),
+      modelFileProblem: host.modelFileProblem?.bind(host),
+      ...(opts.isOutside ? { outside: opts.isOutside } : {}),
+    });
   return {
     parse: (doc) => cache.get(doc),
     validate,
     diagnostics: (doc, opts) => validate(doc, opts).map((p) => toDiagnostic(doc, p)),
-    complete: (doc, pos, opts = {}) => complete(doc, cache.get(doc), pos, { fsPath: opts.fsPath, listDir: host.listDir?.bind(host), modelInputs: host.modelInputs?.bind(host) }),
+    complete: (doc, pos, opts = {}) =>
+      complete(doc, cache.get(doc), pos, {
+        fsPath: opts.fsPath,
+        listDir: guard(host.listDir?.bind(host), opts.isOutside, []),
+        modelInputs: guard(host.modelInputs?.bind(host), opts.isOutside, undefined),
+      }),
     hover: (doc, pos, opts = {}) =>
-      hover(doc, cache.get(doc), pos, { fsPath: opts.fsPath, fileExists, describeModel: host.describeModel?.bind(host), defaultDims: opts.defaultDims }),
+      hover(doc, cache.get(doc), pos, { fsPath: opts.fsPath, fileExists, describeModel: host.describeModel?.bind(host), defaultDims: opts.defaultDims, isOutside: opts.isOutside }),
     symbols: (doc) => symbols(doc, cache.get(doc)),
     codeActions: (doc, range, opts) => codeActions(doc, validate(doc, opts), range),
     close: (uri) => cache.delete(uri),

@@ -20,6 +20,8 @@ export const PROBLEM_CODES: Record<string, string> = {
   'model-source': 'A model with neither `path` nor `config`.',
   'not-onnx': 'A model `path` that does not name an .onnx file.',
   'file-not-found': 'A model, model description or sample file that does not exist.',
+  'outside-workspace': 'A model file, description or samples file that resolves outside the workspace folders; the editor does not read it.',
+  'model-file-invalid': 'A model `path` that is not a regular, readable ONNX file (a folder, a FIFO or device, a truncated or corrupt model).',
   'model-config-invalid': 'A model description (`config:` config.json / genai_config.json) that is not JSON or lacks the decoder geometry.',
   inconsistent: 'Values that contradict each other (p50 above p95, a wave above max_n…).',
   unreadable: 'The file could not be read.',

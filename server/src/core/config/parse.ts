@@ -128,7 +128,9 @@ export function parseConfig(text: string): ParsedConfig {
         const m = /^[^\s:,[\]{}]{1,80}/.exec(text.slice(start, start + 80));
         if (m) end = start + m[0].length;
       }
-      const message = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      let message = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      // yaml's own advice names its API ("please use YAML.parseAllDocuments()"); ours is the file format.
+      if (err.code === 'MULTIPLE_DOCS') message = 'one config per file: this file holds more than one YAML document (a second `---`); split it into separate files';
       problems.push({ message: `YAML: ${message}`, severity, range: { start, end }, code: 'yaml-syntax', data: { yamlCode: err.code } });
     }
   }

@@ -1,8 +1,16 @@
 /** Human-readable renderings of a ModelSummary: a compact Markdown table (hover, command) and numbers. */
 import type { ModelSummary } from './analyze';
 
+/** `1.30 × 10^24`: for numbers past the named prefixes (absurd sizes from hostile or broken models). */
+function scientific(n: number, unit = ''): string {
+  if (!Number.isFinite(n)) return `${n > 0 ? '' : '−'}∞${unit}`;
+  const [m, e] = n.toExponential(2).split('e');
+  return `${m} × 10^${Number(e)}${unit}`;
+}
+
 export function formatCount(n: number): string {
   const a = Math.abs(n);
+  if (!(a < 1e15)) return scientific(n);
   if (a >= 1e12) return `${(n / 1e12).toFixed(2)} T`;
   if (a >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
   if (a >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
@@ -12,6 +20,8 @@ export function formatCount(n: number): string {
 
 export function formatBytes(n: number): string {
   const a = Math.abs(n);
+  if (!(a < 2 ** 50)) return scientific(n, ' B');
+  if (a >= 2 ** 40) return `${(n / 2 ** 40).toFixed(2)} TiB`;
   if (a >= 2 ** 30) return `${(n / 2 ** 30).toFixed(2)} GiB`;
   if (a >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;
   if (a >= 2 ** 10) return `${(n / 2 ** 10).toFixed(1)} KiB`;

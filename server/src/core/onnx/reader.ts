@@ -11,6 +11,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { FileSource, MemorySource, type ByteSource } from './source';
+import { UnsafeFileError } from '../safeFs';
 import { parseTensor, type TensorInfo } from './tensor';
 import { OnnxReadError, Walker, WT_I32, WT_LEN, WT_VARINT, type Field } from './wire';
 
@@ -375,8 +376,8 @@ export function readModel(file: string, options: ReadOptions = {}): ModelInfo {
   try {
     src = new FileSource(abs);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new OnnxReadError(code === 'ENOENT' ? `model file not found: ${abs}` : code === 'EISDIR' ? `${abs} is a folder, not an ONNX file` : `cannot open ${abs}: ${(e as Error).message}`);
+    if (e instanceof UnsafeFileError) throw new OnnxReadError(e.message);
+    throw new OnnxReadError(`cannot open ${abs}: ${(e as Error).message}`);
   }
   try {
     const m = readModelFromSource(src, options);

@@ -3,6 +3,7 @@
  * in-memory buffer. Every source counts the bytes it returned, so callers can prove laziness.
  */
 import * as fs from 'node:fs';
+import { openRegularFile, readAt } from '../safeFs';
 
 export interface ByteSource {
   readonly size: number;
@@ -26,31 +27,22 @@ export class MemorySource implements ByteSource {
   close(): void {}
 }
 
-/** A file opened once; each read is one positional `readSync` (works past 2 GiB). */
+/**
+ * A file opened once; each read is one positional `readSync` (works past 2 GiB). Only a regular file
+ * opens (core/safeFs.ts: non-blocking open, fstat after open), so a FIFO or a device never hangs us.
+ */
 export class FileSource implements ByteSource {
   bytesRead = 0;
   readonly size: number;
   private fd: number | undefined;
   constructor(readonly path: string) {
-    this.fd = fs.openSync(path, 'r');
-    try {
-      const st = fs.fstatSync(this.fd);
-      if (st.isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
-      this.size = st.size;
-    } catch (e) {
-      fs.closeSync(this.fd);
-      throw e;
-    }
+    const f = openRegularFile(path, Number.POSITIVE_INFINITY, 'model file');
+    this.fd = f.fd;
+    this.size = f.size;
   }
   read(offset: number, length: number): Uint8Array {
     if (this.fd === undefined) throw new Error(`${this.path}: read after close`);
-    const buf = Buffer.allocUnsafe(length);
-    let done = 0;
-    while (done < length) {
-      const n = fs.readSync(this.fd, buf, done, length - done, offset + done);
-      if (n === 0) throw new Error(`${this.path}: unexpected end of file at byte ${offset + done} (file changed while reading?)`);
-      done += n;
-    }
+    const buf = readAt(this.fd, offset, length, this.path);
     this.bytesRead += length;
     return buf;
   }

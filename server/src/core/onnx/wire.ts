@@ -148,7 +148,9 @@ export class Walker {
     const tag = this.varint(pos, end, message, ' field tag'), tn = this.vlen;
     pos += tn;
     const no = Math.floor(tag / 8), wt = tag & 7;
-    if (no < 1 || tag < 0) this.fail(`invalid field number ${no} in ${message}: not an ONNX protobuf`, at);
+    // A tag past 2^63 decodes as negative here: say so instead of printing "field number -1".
+    if (tag < 0) this.fail(`invalid field tag in ${message} (a 64-bit value, beyond any field number): not an ONNX protobuf`, at);
+    if (no < 1) this.fail(`invalid field number 0 in ${message}: not an ONNX protobuf`, at);
     f.no = no;
     f.wt = wt;
     f.at = at;
@@ -173,7 +175,9 @@ export class Walker {
         const len = this.varint(pos, end, message, ' length of field', no), n = this.vlen;
         pos += n;
         if (len < 0 || len > end - pos) {
-          this.fail(`${message} field ${no} declares ${len} bytes but only ${end - pos} remain in the enclosing message${end === this.src.size ? ' (file truncated?)' : ''}`, at);
+          // A length past 2^63 decodes as negative: it is simply far too long, never "-1 bytes".
+          const declared = len < 0 ? 'a length beyond 2^63' : `${len} bytes`;
+          this.fail(`${message} field ${no} declares ${declared} but only ${end - pos} remain in the enclosing message${end === this.src.size ? ' (file truncated?)' : ''}`, at);
         }
         f.start = pos;
         f.len = len;

@@ -2,17 +2,21 @@
  * Measured profiles cached as one JSON file per key under a storage folder: the workspace storage the
  * client gives (`ServerContext.storagePath`), else the OS cache folder — never the user's source tree
  * unless they pass such a folder explicitly. Entries are written atomically (temp file + rename); an
- * entry that does not parse or does not match its key is ignored (a miss) and rewritten by the next
- * measurement.
+ * entry that does not parse, does not match its key or fails its schema (cacheSchema.ts) is deleted
+ * (a miss) and rewritten by the next measurement.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readRegularTextAsync } from '../safeFs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MeasuredProfile } from './protocol';
+import { isValidCacheEntry } from './cacheSchema';
 
 export const CACHE_SCHEMA = 1;
+/** A profile entry is a few KB; anything past this is not one of ours. */
+const MAX_ENTRY_BYTES = 32 * 2 ** 20;
 
 /** Everything a measurement depends on. */
 export interface CacheKeyParts {
@@ -120,20 +124,24 @@ export class ProfileCache {
   async get(key: string): Promise<MeasuredProfile | undefined> {
     let text: string;
     try {
-      text = await readFile(this.fileFor(key), 'utf8');
+      // A regular file of sane size only (a planted FIFO or a huge file is a miss, not a hang).
+      text = await readRegularTextAsync(this.fileFor(key), MAX_ENTRY_BYTES, 'cache entry');
     } catch {
       this.counts.misses++;
       return undefined;
     }
     try {
       const e = JSON.parse(text) as Entry;
-      if (e?.schema !== CACHE_SCHEMA || e.key !== key || !e.profile || typeof e.profile.stats?.p50 !== 'number') throw new Error('bad entry');
+      // Every field the reports read, with its type (cacheSchema.ts): an incomplete entry is not a result.
+      if (e?.schema !== CACHE_SCHEMA || e.key !== key || !isValidCacheEntry(e)) throw new Error('bad entry');
       this.counts.hits++;
       return e.profile;
     } catch {
-      // Truncated by a crash, edited by hand, or from another version: a miss; the next set() rewrites it.
+      // Truncated by a crash, edited by hand, planted, or from another version: dropped, and a miss;
+      // the next set() writes a good one.
       this.counts.corrupt++;
       this.counts.misses++;
+      await rm(this.fileFor(key), { force: true }).catch(() => undefined);
       return undefined;
     }
   }

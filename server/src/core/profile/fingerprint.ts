@@ -8,8 +8,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { closeSync, createReadStream, read as fsRead, readFileSync } from 'node:fs';
+import { openRegularFile } from '../safeFs';
 import * as os from 'node:os';
 import type { MachineFingerprint } from './protocol';
 
@@ -73,29 +73,44 @@ export interface FastFingerprint {
 }
 
 export async function fastFingerprint(file: string): Promise<FastFingerprint> {
-  const st = await stat(file);
-  const fh = await open(file, 'r');
+  // Only a regular file (never a FIFO or a device: opening one could block, reading one never ends).
+  const f = openRegularFile(file, Number.POSITIVE_INFINITY, 'model file');
   try {
-    const h = createHash('sha256').update(String(st.size));
-    const head = Buffer.alloc(Math.min(CHUNK, st.size));
-    await fh.read(head, 0, head.length, 0);
+    const read = (buf: Buffer, pos: number) =>
+      new Promise<void>((resolve, reject) => fsRead(f.fd, buf, 0, buf.length, pos, (err) => (err ? reject(err) : resolve())));
+    const h = createHash('sha256').update(String(f.size));
+    const head = Buffer.alloc(Math.min(CHUNK, f.size));
+    await read(head, 0);
     h.update(head);
-    if (st.size > CHUNK) {
-      const tail = Buffer.alloc(Math.min(CHUNK, st.size - CHUNK));
-      await fh.read(tail, 0, tail.length, st.size - tail.length);
+    if (f.size > CHUNK) {
+      const tail = Buffer.alloc(Math.min(CHUNK, f.size - CHUNK));
+      await read(tail, f.size - tail.length);
       h.update(tail);
     }
-    return { size: st.size, mtimeMs: Math.floor(st.mtimeMs), edges: h.digest('hex') };
+    return { size: f.size, mtimeMs: Math.floor(f.mtimeMs), edges: h.digest('hex') };
   } finally {
-    await fh.close();
+    closeSync(f.fd);
   }
 }
 
-/** Streaming SHA-256 of a whole file (hex). */
+/**
+ * Streaming SHA-256 of a whole regular file (hex): never more than the size fstat reported when it
+ * was opened, so a file that grows (or a device) cannot keep us reading.
+ */
 export function contentHash(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
+    let f: ReturnType<typeof openRegularFile>;
+    try {
+      f = openRegularFile(file, Number.POSITIVE_INFINITY, 'file');
+    } catch (e) {
+      return reject(e);
+    }
     const h = createHash('sha256');
-    createReadStream(file, { highWaterMark: 1 << 20 })
+    if (f.size === 0) {
+      closeSync(f.fd);
+      return resolve(h.digest('hex'));
+    }
+    createReadStream('', { fd: f.fd, start: 0, end: f.size - 1, highWaterMark: 1 << 20, autoClose: true })
       .on('data', (b) => h.update(b))
       .on('error', reject)
       .on('end', () => resolve(h.digest('hex')));

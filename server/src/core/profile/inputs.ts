@@ -8,7 +8,7 @@
  * `data` is a flat row-major array of numbers (booleans allowed for bool, decimal strings allowed for
  * int64/uint64), with exactly product(dims) elements. Inputs missing from the file are generated.
  */
-import { readFile } from 'node:fs/promises';
+import { jsonErrorText, readRegularTextAsync } from '../safeFs';
 import type { FedInput, TensorInfo } from './protocol';
 
 export type TensorData = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
@@ -138,7 +138,8 @@ export function parseSamples(text: string, origin = 'samples'): Map<string, Inpu
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${origin}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    // Never quote the text: a samples path may name any file (`--samples /etc/passwd`).
+    throw new Error(`${origin}: ${jsonErrorText(e)}`);
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${origin}: expected an object {inputName: {dims, dtype, data}}`);
   const out = new Map<string, InputTensor>();
@@ -174,10 +175,14 @@ export function parseSamples(text: string, origin = 'samples'): Map<string, Inpu
   return out;
 }
 
+/** Sample files larger than this are refused before reading (256 MiB of JSON is ~25 M numbers). */
+export const MAX_SAMPLES_BYTES = 256 * 2 ** 20;
+
 export async function loadSamples(file: string): Promise<Map<string, InputTensor>> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // A regular file only (a FIFO or /dev/zero would block or never end), and not a huge one.
+    text = await readRegularTextAsync(file, MAX_SAMPLES_BYTES, 'sample inputs file');
   } catch (e) {
     throw new Error(`sample inputs ${file}: ${e instanceof Error ? e.message : String(e)}`);
   }

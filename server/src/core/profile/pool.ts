@@ -10,6 +10,14 @@ import * as path from 'node:path';
 import { classifyFailure, failure } from './failures';
 import type { Outcome, ProfileFailure, WorkerMessage, WorkerRequest } from './protocol';
 
+/** Node's timers hold at most 2^31−1 ms (24.8 days); a longer delay fires at once with a warning. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A delay Node's setTimeout keeps as asked: clamped to [0, MAX_TIMER_MS]. */
+export function clampDelay(ms: number): number {
+  return Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_TIMER_MS) : MAX_TIMER_MS;
+}
+
 export interface PoolOptions {
   /** Number of processes (default 1: measurements on one machine should not compete for cores). */
   size?: number;
@@ -52,6 +60,9 @@ class Proc {
       // stdout is ignored: in the language server our own stdout is the LSP channel.
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
+      // The worker watches this pid and exits when it goes (profiler/orphanWatch.ts); ORT's device id
+      // and telemetry stay off (README: no telemetry).
+      env: { ...process.env, TTC_LENS_PARENT_PID: String(process.pid), ORT_DISABLE_TELEMETRY: '1' },
     });
     this.child.stderr?.setEncoding('utf8');
     this.child.stderr?.on('data', (d: string) => {
@@ -61,7 +72,7 @@ class Proc {
       const timer = setTimeout(() => {
         resolve(failure('runtime-load', `the profiler process did not start within ${opts.startTimeoutMs} ms`));
         this.kill();
-      }, opts.startTimeoutMs);
+      }, clampDelay(opts.startTimeoutMs));
       this.child.once('message', (m: WorkerMessage) => {
         clearTimeout(timer);
         if (m.type === 'ready') this.ortVersion = m.ortVersion;
@@ -220,7 +231,7 @@ export class ProfilerPool {
         running.timer = setTimeout(() => {
           running.killedFor = 'timeout';
           p.kill();
-        }, job.ctl.timeoutMs);
+        }, clampDelay(job.ctl.timeoutMs));
       }
       try {
         p.child.send({ id, ...job.body } as WorkerRequest);

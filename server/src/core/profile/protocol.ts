@@ -58,6 +58,8 @@ export interface MeasureOptions {
   sweep?: { batch?: number[]; dim?: { name: string; values: number[] } };
   /** Decoder timings when the model has a KV cache; `false` skips them, default auto. */
   decoder?: false | DecoderPlan;
+  /** Refuse before building inputs when inputs + peak activations would exceed this (default: half the RAM). */
+  maxMemoryBytes?: number;
 }
 
 export interface DecoderPlan {

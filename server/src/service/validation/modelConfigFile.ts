@@ -18,6 +18,8 @@ export const rule: Rule = {
       const range = parsed.rangeOf(['models', name, 'config']);
       if (!range) continue;
       const abs = resolveModelPath(doc.fsPath, m.config);
+      // Outside the workspace: `outside-workspace` says so, the file is not read.
+      if (doc.outside?.(abs)) continue;
       if (doc.fileExists && !doc.fileExists(abs)) continue;
       const text = doc.readFile(abs);
       const data = { model: name, path: m.config, absPath: abs };

@@ -1,6 +1,8 @@
 /**
- * `model-source` and `file-not-found`: each model needs a `path` or a `config`, and the files it
- * names must exist (relative to the config file; existence comes from the host).
+ * `model-source`, `file-not-found`, `outside-workspace` and `model-file-invalid`: each model needs a
+ * `path` or a `config`; the files it names must exist (relative to the config file; existence comes
+ * from the host), lie inside the workspace when the host says what is outside, and a model file must
+ * be a regular, readable ONNX file when the host can tell (`modelFileProblem`).
  */
 import * as nodePath from 'node:path';
 import { resolveModelPath, type Problem } from '../../core/config/parse';
@@ -54,7 +56,25 @@ export const rule: Rule = {
         const p = m[key];
         if (!p) continue;
         const abs = resolveModelPath(doc.fsPath, p);
-        if (doc.fileExists(abs)) continue;
+        if (doc.outside?.(abs)) {
+          // Never opened, not even checked for existence: the config may come from anyone.
+          const range = parsed.rangeOf(['models', name, key]);
+          if (range)
+            out.push({
+              message: `${KIND[key]} '${p}' resolves outside the workspace folders (${abs}); TTC Lens does not read it. Move it into the workspace, or allow it with the setting ttcLens.files.allowOutsideWorkspace.`,
+              severity: 'warning',
+              range,
+              code: 'outside-workspace',
+              data: { model: name, key, path: p, absPath: abs },
+            });
+          continue;
+        }
+        if (doc.fileExists(abs)) {
+          const problem = key === 'path' ? doc.modelFileProblem?.(abs) : undefined;
+          const range = problem ? parsed.rangeOf(['models', name, key]) : undefined;
+          if (problem && range) out.push({ message: `Model file '${p}': ${problem}`, severity: 'error', range, code: 'model-file-invalid', data: { model: name, key, path: p, absPath: abs } });
+          continue;
+        }
         const range = parsed.rangeOf(['models', name, key]);
         if (!range) continue;
         const suggestion = nearby(doc, p, abs);

@@ -11,6 +11,13 @@ export interface RuleDoc {
   listDir?: (absDir: string) => string[];
   /** Host function: a small text file's content (model descriptions; hosts cap it at 1 MB). Absent → contents are not checked. */
   readFile?: (absPath: string) => string | undefined;
+  /** Host function: does this reference resolve outside the workspace (and may not be read)? Absent → nothing is outside. */
+  outside?: (absPath: string) => boolean;
+  /**
+   * Host function: what is wrong with an existing model file (a folder, a FIFO, a truncated ONNX
+   * file…), undefined when nothing is. Absent → only existence is checked.
+   */
+  modelFileProblem?: (absPath: string) => string | undefined;
 }
 
 /** One semantic rule (the yaml-language-server `AdditionalValidator` pattern). */
