@@ -15,6 +15,7 @@ import { neededPoints } from './needs';
 import { planQueries } from './plan';
 import { ASSUMED_COPY, ASSUMED_CPU, type MachineFacts, type ModelFacts } from './price';
 import type { SessionModel, SessionSettings } from './protocol';
+import { cachedCalibration, calibrate, type Calibration } from './calibrate';
 
 /** Providers that run here through onnxruntime-node without a download (the CPU one always). */
 export const LOCAL_PROVIDERS = new Set(['cpu']);
@@ -70,12 +71,15 @@ function measurable(config: TtcConfig, f: ModelFacts): boolean {
   return f.source === 'onnx' && LOCAL_PROVIDERS.has(config.hardware.provider ?? 'cpu');
 }
 
-export function machineFacts(config: TtcConfig, copy: { bytesPerSecond: number; perTensorMs: number } | undefined, baseRssBytes?: number): MachineFacts {
+export function machineFacts(config: TtcConfig, copy: { bytesPerSecond: number; perTensorMs: number } | undefined, calibration?: Calibration, baseRssBytes?: number): MachineFacts {
   const hw = config.hardware;
+  const local = LOCAL_PROVIDERS.has(hw.provider ?? 'cpu');
   const roofline =
     hw.peak_flops || hw.memory_bandwidth
-      ? { flopsPerSecond: hw.peak_flops ?? ASSUMED_CPU.flopsPerSecond, bytesPerSecond: hw.memory_bandwidth ?? ASSUMED_CPU.bytesPerSecond, source: 'hardware.peak_flops / memory_bandwidth' }
-      : { ...ASSUMED_CPU, source: 'assumed 2-core CPU: 50 GFLOP/s, 10 GB/s' };
+      ? { flopsPerSecond: hw.peak_flops ?? calibration?.flopsPerSecond ?? ASSUMED_CPU.flopsPerSecond, bytesPerSecond: hw.memory_bandwidth ?? calibration?.bytesPerSecond ?? ASSUMED_CPU.bytesPerSecond, source: 'hardware.peak_flops / memory_bandwidth' }
+      : calibration && local
+        ? { flopsPerSecond: calibration.flopsPerSecond, bytesPerSecond: calibration.bytesPerSecond, source: 'calibrated' }
+        : { ...ASSUMED_CPU, source: 'assumed 2-core CPU: 50 GFLOP/s, 10 GB/s' };
   return {
     copy: copy ? { ...copy, provenance: 'measured' } : { ...ASSUMED_COPY, provenance: 'analytic' },
     roofline,
@@ -114,10 +118,17 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
       if (errs.length) facts[name].notes = [...facts[name].notes, `${errs.length} grid point(s) could not run (${errs[0][0]}: ${errs[0][1]})`];
     }
   }
+  // The roofline for whatever is not measured: this machine calibrated once (cached), unless the
+  // config names its own hardware figures or a provider this machine does not run.
+  let calibration: Calibration | undefined;
+  const analyticCalls = Object.values(facts).some((f) => !f.table) && !config.hardware.peak_flops;
+  if (o.profiler && store && analyticCalls && LOCAL_PROVIDERS.has(config.hardware.provider ?? 'cpu')) {
+    calibration = o.profile !== false ? await calibrate(o.profiler, store.dir, session, o.signal) : await cachedCalibration(store.dir, session);
+  }
   const provider = config.hardware.provider ?? 'cpu';
   if (!LOCAL_PROVIDERS.has(provider)) {
     for (const f of Object.values(facts)) if (f.source === 'onnx') f.notes = [...f.notes, `provider ${provider} is not measured on this machine: estimated analytically`];
   }
-  const machine = machineFacts(config, copy);
+  const machine = machineFacts(config, copy, calibration);
   return { estimate: estimate({ config, models: facts, machine, queries }), facts, machine, measured, cached, failures, sessionModels, session };
 }
