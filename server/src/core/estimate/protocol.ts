@@ -67,10 +67,12 @@ export interface PointsResult {
 }
 
 export interface CopyBandwidthResult {
-  /** Bytes per second of a typed-array copy of KV-sized buffers, median of several sizes. */
+  /** Bytes per second of a typed-array copy of KV-sized buffers (slope of the fit over several sizes). */
   bytesPerSecond: number;
   /** Fixed cost per copied tensor, ms (intercept of the fit). */
   perTensorMs: number;
+  /** The timed copies behind the fit: bytes of the copied tensor and the median ms per copy. */
+  samples?: Array<{ bytes: number; ms: number }>;
   load: [number, number];
 }
 
