@@ -5,15 +5,19 @@
  */
 import type { ModelSpec, TtcConfig } from '../config/types';
 import { resolveModelPath } from '../config/parse';
-import { summarizeModelFile } from '../onnx/index';
+import { summarizeModelFile, type ModelSummary } from '../onnx/index';
+
+/** Static analysis of a model file at some bindings (the server passes its off-thread analyser). */
+export type Summarize = (file: string, bind: Record<string, number>) => Promise<ModelSummary>;
+export const summarizeInProcess: Summarize = async (file, bind) => summarizeModelFile(file, bind);
 import { readSmallTextFile } from '../model/files';
 import { modelStats, parseGeometryText, PRECISION_BYTES, type Precision } from '../model/geometry';
 import type { ModelFacts } from './price';
 
-export function onnxFacts(name: string, file: string, spec: ModelSpec): ModelFacts {
+export async function onnxFacts(name: string, file: string, spec: ModelSpec, summarize: Summarize = summarizeInProcess): Promise<ModelFacts> {
   const notes: string[] = [];
   const bind = { ...(spec.dims ?? {}) };
-  const s = summarizeModelFile(file, { ...bind, batch: 1, ...(bind.sequence ? { sequence: 1 } : {}) });
+  const s = await summarize(file, { ...bind, batch: 1, ...(bind.sequence ? { sequence: 1 } : {}) });
   const f: ModelFacts = {
     name,
     source: 'onnx',
@@ -29,15 +33,15 @@ export function onnxFacts(name: string, file: string, spec: ModelSpec): ModelFac
     f.kvTensors = 2 * s.decoder.layers;
     // FLOPs per token from the graph at two cache lengths: the difference is the attention's share.
     const past = s.decoder.pastDim ?? 'past_sequence';
-    const one = (c: number) => summarizeModelFile(file, { ...bind, batch: 1, sequence: 1, total_sequence: c + 1, [past]: c }).flops.total;
-    const f0 = one(0), f1 = one(1024);
+    const one = async (c: number) => (await summarize(file, { ...bind, batch: 1, sequence: 1, total_sequence: c + 1, [past]: c })).flops.total;
+    const f0 = await one(0), f1 = await one(1024);
     f.flops = { perToken: f0, perContextToken: Math.max(0, (f1 - f0) / 1024) };
   } else {
     // Verifiers (no KV cache) are priced per token like a decoder prefill; classifiers per run.
     const seq = s.inputs.some((i) => i.shape.some((d) => d === 'sequence'));
     if (seq) {
-      const one = (t: number) => summarizeModelFile(file, { ...bind, batch: 1, sequence: t, total_sequence: t }).flops.total;
-      const a = one(1), b = one(2);
+      const one = async (t: number) => (await summarize(file, { ...bind, batch: 1, sequence: t, total_sequence: t })).flops.total;
+      const a = await one(1), b = await one(2);
       // f(t) = A·t + B·t(t+1)/2 ⇒ f(2) − 2f(1) = B, f(1) = A + B.
       const B = Math.max(0, b - 2 * a);
       f.flops = { perToken: a - B, perContextToken: B };
@@ -70,11 +74,11 @@ export function shapeOnlyFacts(name: string, file: string, spec: ModelSpec): Mod
 }
 
 /** Facts of every model in the config (paths resolved against the config file). */
-export function modelFactsOf(config: TtcConfig, configPath: string): Record<string, ModelFacts> {
+export async function modelFactsOf(config: TtcConfig, configPath: string, summarize: Summarize = summarizeInProcess): Promise<Record<string, ModelFacts>> {
   const out: Record<string, ModelFacts> = {};
   for (const [name, spec] of Object.entries(config.models)) {
     try {
-      if (spec.path) out[name] = onnxFacts(name, resolveModelPath(configPath, spec.path), spec);
+      if (spec.path) out[name] = await onnxFacts(name, resolveModelPath(configPath, spec.path), spec, summarize);
       else if (spec.config) out[name] = shapeOnlyFacts(name, resolveModelPath(configPath, spec.config), spec);
       else out[name] = { name, source: 'unavailable', notes: ['neither path nor config is set'] };
     } catch (e) {

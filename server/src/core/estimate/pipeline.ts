@@ -89,7 +89,8 @@ export function machineFacts(config: TtcConfig, copy: { bytesPerSecond: number; 
 
 export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
   const { config } = o;
-  const facts = o.facts ?? modelFactsOf(config, o.configPath);
+  // A copy: measurements and notes are added per run, never to the caller's (cached) facts.
+  const facts = Object.fromEntries(Object.entries(o.facts ?? (await modelFactsOf(config, o.configPath))).map(([k, f]) => [k, { ...f }]));
   const queries = o.queries ?? DEFAULT_QUERIES;
   const w = planQueries(config, queries);
   const session = sessionSettings(config);
