@@ -13,9 +13,9 @@ import { writeModel, type ModelSpec } from '../server/src/core/onnx/writer';
 
 export const EXAMPLES: Record<string, () => ModelSpec> = {
   'decoder-tiny.onnx': () =>
-    buildDecoder({ layers: 4, hidden: 128, heads: 4, kvHeads: 2, vocab: 512, ffn: 192, maxPositions: 512, seed: 11, name: 'decoder_tiny' }),
+    buildDecoder({ layers: 4, hidden: 128, heads: 4, kvHeads: 2, vocab: 512, ffn: 192, maxPositions: 4096, seed: 11, name: 'decoder_tiny' }),
   'prm-tiny.onnx': () =>
-    buildDecoder({ layers: 2, hidden: 128, heads: 4, kvHeads: 2, vocab: 512, ffn: 192, maxPositions: 512, rewardHead: true, kvCache: false, seed: 12, name: 'prm_tiny' }),
+    buildDecoder({ layers: 2, hidden: 128, heads: 4, kvHeads: 2, vocab: 512, ffn: 192, maxPositions: 4096, rewardHead: true, kvCache: false, seed: 12, name: 'prm_tiny' }),
   'classifier-small.onnx': () => buildConvClassifier({ channels: [16, 32], imageSize: 32, classes: 10, seed: 13 }),
   'classifier-large.onnx': () => buildConvClassifier({ channels: [32, 64, 128, 256], imageSize: 64, classes: 100, seed: 14 }),
 };

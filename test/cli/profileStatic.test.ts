@@ -38,7 +38,7 @@ describe('cli: ttc-lens profile --static', function () {
     const r = await cli([DECODER, '--static', '--bind', 'batch=2', '--bind', 'sequence=8', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout);
-    assert.equal(s.parameters, 690454);
+    assert.equal(s.parameters, 1149206);
     assert.equal(s.decoder.layers, 4);
     assert.equal(s.decoder.kvBytesPerToken, 2048);
     assert.deepEqual(s.bindings.given, { batch: 2, sequence: 8 });
@@ -50,7 +50,7 @@ describe('cli: ttc-lens profile --static', function () {
   it('prints a text report with assumptions and per-node FLOPs', async () => {
     const r = await cli([DECODER, '--static', '--nodes']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /Parameters\s+690\.5 K \(690454\)/);
+    assert.match(r.stdout, /Parameters\s+1\.15 M \(1149206\)/);
     assert.match(r.stdout, /KV cache\s+2\.0 KiB per token per sequence/);
     assert.match(r.stdout, /batch=1 \(assumed\)/);
     assert.match(r.stdout, /Top nodes by FLOPs:\n\s+[\d.]+ [KM]?\s+MatMul/);

@@ -51,7 +51,7 @@ describe('lsp: model hover and ttcLens/modelSummary', function () {
     const h = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 14 } });
     const md = h.contents.value;
     assert.match(md, /\*\*Static analysis\*\*/);
-    assert.match(md, /\| Parameters \| 690\.5 K/);
+    assert.match(md, /\| Parameters \| 1\.15 M/);
     assert.match(md, /\| Decoder \| 4 layers, 2 KV heads × 32 \(float32\), KV cache 2\.0 KiB\/token/);
     assert.match(md, /sequence=64/);
     assert.match(md, /100% of 146 nodes costed/);
@@ -65,7 +65,7 @@ describe('lsp: model hover and ttcLens/modelSummary', function () {
   it('ttcLens/modelSummary resolves relative paths against the config and applies bindings', async () => {
     const r = await client.request<SummaryResult>('ttcLens/modelSummary', { path: 'models/decoder-tiny.onnx', configUri: uri, bind: { batch: 4 } });
     assert.equal(r.error, undefined);
-    assert.equal(r.summary!.parameters, 690454);
+    assert.equal(r.summary!.parameters, 1149206);
     assert.deepEqual(r.summary!.bindings.given, { batch: 4 });
     assert.equal(r.summary!.decoder!.layers, 4);
     assert.match(r.markdown, /^\*\*decoder-tiny\.onnx\*\*/);

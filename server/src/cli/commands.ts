@@ -1,5 +1,7 @@
 import * as check from './check';
 import * as profile from './profile';
+import * as estimate from './estimate';
+import * as bench from './bench';
 
 export interface CliCommand {
   summary: string;
@@ -11,4 +13,6 @@ export interface CliCommand {
 export const COMMANDS: Record<string, CliCommand> = {
   check: { summary: 'Validate *.ttc.yaml configs (text, json or sarif output)', run: check.run },
   profile: { summary: 'Analyse (--static) or measure an ONNX model on this machine', run: profile.run },
+  estimate: { summary: "Latency, cost and memory of a config's strategy on this machine", run: estimate.run },
+  bench: { summary: "Run a config's strategy for real and compare it with the estimate", run: bench.run },
 };

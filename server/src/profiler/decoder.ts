@@ -33,7 +33,7 @@ export function pairKv(inputs: TensorInfo[], outputs: TensorInfo[]): Map<string,
   return pairs;
 }
 
-interface Layout {
+export interface Layout {
   past: TensorInfo[];
   ids?: TensorInfo;
   mask?: TensorInfo;
@@ -41,7 +41,7 @@ interface Layout {
   others: TensorInfo[];
 }
 
-function layoutOf(inputs: TensorInfo[]): Layout {
+export function layoutOf(inputs: TensorInfo[]): Layout {
   const past = inputs.filter((i) => PAST.test(i.name));
   const rest = inputs.filter((i) => !PAST.test(i.name));
   const ids = rest.find((i) => /input_ids|^ids$|tokens/i.test(i.name));
@@ -51,7 +51,7 @@ function layoutOf(inputs: TensorInfo[]): Layout {
 }
 
 /** Index of the past-length dim in a KV input: the symbolic dim named like a length, else dim -2. */
-function pastDimIndex(t: TensorInfo): number {
+export function pastDimIndex(t: TensorInfo): number {
   const i = t.shape.findIndex((d, k) => k > 0 && typeof d === 'string' && /past|seq|len|total|cache/i.test(d));
   return i >= 0 ? i : Math.max(1, t.shape.length - 2);
 }

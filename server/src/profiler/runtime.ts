@@ -10,6 +10,7 @@ import type { InputTensor } from '../core/profile/inputs';
 ort.env.logLevel = 'error';
 
 export type Session = ort.InferenceSession;
+export type Tensor = ort.Tensor;
 export type Feeds = Record<string, ort.Tensor>;
 export type Outputs = ort.InferenceSession.OnnxValueMapType;
 
@@ -65,4 +66,9 @@ export function toFeeds(inputs: InputTensor[]): Feeds {
 /** A runtime output reused as the next step's input (KV cache stepping). */
 export function outputAsTensor(v: ort.OnnxValue): ort.Tensor {
   return v as ort.Tensor;
+}
+
+/** A runtime tensor over a typed array (no copy); `dtype` is the ONNX element type name. */
+export function makeTensor(dtype: string, data: ArrayBufferView, dims: readonly number[]): ort.Tensor {
+  return new ort.Tensor(dtype as 'float32', data as Float32Array, dims);
 }

@@ -24,7 +24,13 @@ if (!process.send) {
 
 // The runtime is loaded lazily so a broken native install becomes a classified 'runtime-load'
 // failure on the first request instead of a silent exit.
-type Runtime = { measure: typeof import('./measure'); eps: typeof import('./eps'); version: string };
+type Runtime = {
+  measure: typeof import('./measure');
+  eps: typeof import('./eps');
+  points: typeof import('./points');
+  execute: typeof import('./execute');
+  version: string;
+};
 let runtime: Runtime | ProfileFailure | undefined;
 function loadRuntime(): Runtime | ProfileFailure {
   if (!runtime) {
@@ -34,8 +40,12 @@ function loadRuntime(): Runtime | ProfileFailure {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const eps = require('./eps') as typeof import('./eps');
       // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const points = require('./points') as typeof import('./points');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const execute = require('./execute') as typeof import('./execute');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const version = (require('./runtime') as typeof import('./runtime')).ortVersion;
-      runtime = { measure, eps, version };
+      runtime = { measure, eps, points, execute, version };
     } catch (e) {
       const f = classifyFailure(e, 'load');
       runtime = { ...f, kind: 'runtime-load', message: f.message.replace(/^[^:]*:/, 'ONNX Runtime failed to load:') };
@@ -53,6 +63,9 @@ async function handle(req: WorkerRequest): Promise<void> {
   try {
     if (req.type === 'measure') send({ id: req.id, type: 'result', result: await rt.measure.measure(req.options, progress) });
     else if (req.type === 'detectEps') send({ id: req.id, type: 'result', result: await rt.eps.detectEps(req.eps) });
+    else if (req.type === 'points') send({ id: req.id, type: 'result', result: await rt.points.measurePoints(req.options, progress) });
+    else if (req.type === 'copyBandwidth') send({ id: req.id, type: 'result', result: await rt.points.copyBandwidth(progress) });
+    else if (req.type === 'execute') send({ id: req.id, type: 'result', result: await rt.execute.execute(req.options, progress) });
     else send({ id: (req as { id: number }).id, type: 'error', failure: { kind: 'crashed', message: `unknown request ${(req as { type: string }).type}` } });
   } catch (e) {
     const f = e instanceof rt.measure.MeasureError ? e.failure : classifyFailure(e, 'run');

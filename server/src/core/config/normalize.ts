@@ -82,7 +82,7 @@ function workload(v: unknown): Workload {
   const ot = o.output_tokens;
   const oto = obj(ot);
   const output_tokens = int(ot) !== undefined ? { mean: ot as number } : oto && int(oto.mean) !== undefined ? clean({ mean: oto.mean as number, p95: int(oto.p95) }) : undefined;
-  return clean({ prompt_tokens: int(o.prompt_tokens), output_tokens, step_tokens: int(o.step_tokens), qps: num(o.qps), batch: int(o.batch) });
+  return clean({ prompt_tokens: int(o.prompt_tokens), output_tokens, step_tokens: int(o.step_tokens), qps: num(o.qps), batch: int(o.batch), agreement: num(o.agreement) });
 }
 
 function hardware(v: unknown): Hardware {

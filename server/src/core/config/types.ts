@@ -96,6 +96,8 @@ export interface Workload {
   qps?: number;
   /** Batch size of a single query for non-generative models. */
   batch?: number;
+  /** early_exit: chance that a sample agrees with the leading answer (default 0.7). */
+  agreement?: number;
 }
 
 export interface Hardware {

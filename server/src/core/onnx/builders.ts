@@ -4,19 +4,8 @@
  * Standard ONNX ops only (opset 17) so onnxruntime's CPU provider runs them. The weights mean nothing;
  * the compute shapes are real.
  */
+import { mulberry32 } from '../random';
 import { DataType, attr, type GraphSpec, type ModelSpec, type NodeSpec, type TensorSpec, type ValueInfoSpec, type AttrValue } from './writer';
-
-/** mulberry32: tiny, fast, and good enough for reproducible weights. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Small helper that names tensors and collects nodes and initializers. */
 export class GraphBuilder {
@@ -254,3 +243,5 @@ export function buildDecoder(o: DecoderOptions = {}): ModelSpec {
     graph: b.graph(o.name ?? (o.rewardHead ? 'reward_model' : 'decoder'), inputs, outputs),
   };
 }
+
+export { mulberry32 };

@@ -5,6 +5,7 @@
  */
 import type { LatencyStats } from './stats';
 import type { DecodeFit, PrefillFit } from './fit';
+import type { EstimateWorkerRequest, EstimateWorkerResult } from '../estimate/protocol';
 
 /** Why a profile failed. Classified once (failures.ts) so each surface can word it the same way. */
 export type FailureKind =
@@ -184,14 +185,16 @@ export interface EpReport {
 
 // ---- wire messages -------------------------------------------------------------------------------
 
+/** Profiling requests, plus the estimator's (points, copyBandwidth) and the executor's (execute). */
 export type WorkerRequest =
   | { id: number; type: 'measure'; options: MeasureOptions }
-  | { id: number; type: 'detectEps'; eps?: string[] };
+  | { id: number; type: 'detectEps'; eps?: string[] }
+  | EstimateWorkerRequest;
 
 export type WorkerMessage =
   | { type: 'ready'; pid: number; ortVersion: string }
   | { id: number; type: 'progress'; message: string; fraction?: number }
-  | { id: number; type: 'result'; result: MeasuredProfile | EpReport }
+  | { id: number; type: 'result'; result: MeasuredProfile | EpReport | EstimateWorkerResult }
   | { id: number; type: 'error'; failure: ProfileFailure };
 
 /** What a caller gets back: a value, never an exception, for every runtime failure. */

@@ -12,8 +12,8 @@ describe('core/onnx/analyze', () => {
   it('summarizes the example decoder: params, decoder detection, KV bytes per token, assumptions', () => {
     const m = readModel(path.join(EXAMPLES, 'decoder-tiny.onnx'));
     const { summary: s } = analyzeModel(m);
-    assert.equal(s.parameters, 690454);
-    assert.equal(s.embeddingParameters, 512 * 128 + 512 * 128, 'token and position tables');
+    assert.equal(s.parameters, 1149206);
+    assert.equal(s.embeddingParameters, 512 * 128 + 4096 * 128, 'token and position tables');
     assert.deepEqual(s.decoder, {
       layers: 4, kvHeads: 2, headSize: 32, kvDtype: 'float32', kvBytesPerToken: 4 * 2 * 2 * 32 * 4, pastDim: 'past_sequence',
       output: 'logits', vocab: 512, hidden: 128,

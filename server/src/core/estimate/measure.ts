@@ -1,0 +1,198 @@
+/**
+ * Plan-driven profiling: the grid points a workload needs (needs.ts), measured in the profiler
+ * process and kept in a point cache (one JSON file per model content × runtime settings × machine),
+ * so that a second estimate of the same config — or of an edited one whose points overlap — costs no
+ * runs. Also the machine's copy bandwidth (once per machine) for KV tiles and gathers.
+ */
+import Ajv from 'ajv';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { writeFileAtomic, stableStringify, ortVersionOnDisk } from '../profile/cache';
+import { ContentHasher, machineFingerprint } from '../profile/fingerprint';
+import type { Profiler } from '../profile/profiler';
+import type { Outcome, ProfileFailure } from '../profile/protocol';
+import type { LatencyStats } from '../profile/stats';
+import { createHash } from 'node:crypto';
+import type { ModelNeeds } from './needs';
+import type { CopyBandwidthResult, MeasurePoint, PointsResult, SessionModel, SessionSettings } from './protocol';
+import { PointTable, pointKey } from './table';
+
+export const POINT_CACHE_SCHEMA = 1;
+
+interface PointFile {
+  schema: number;
+  model: string;
+  settings: Record<string, unknown>;
+  points: Record<string, { point: MeasurePoint; stats: LatencyStats; measuredAt: string; load?: [number, number] }>;
+  /** Points the model cannot run (e.g. past its position table), with why. */
+  errors: Record<string, string>;
+  sessionRssBytes?: number;
+}
+
+const ajv = new Ajv({ allErrors: false });
+const validFile = ajv.compile({
+  type: 'object',
+  required: ['schema', 'model', 'points', 'errors'],
+  properties: {
+    schema: { const: POINT_CACHE_SCHEMA },
+    model: { type: 'string' },
+    errors: { type: 'object', additionalProperties: { type: 'string' } },
+    sessionRssBytes: { type: 'number', minimum: 0 },
+    points: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        required: ['point', 'stats'],
+        properties: {
+          point: { type: 'object', required: ['kind', 'batch'], properties: { kind: { enum: ['prefill', 'step', 'score', 'run'] }, batch: { type: 'integer', minimum: 1 } } },
+          stats: { type: 'object', required: ['p50', 'runs'], properties: { p50: { type: 'number', minimum: 0 }, runs: { type: 'integer', minimum: 1 } } },
+        },
+      },
+    },
+  },
+});
+
+export interface PointSettings extends SessionSettings {
+  /** The model's symbolic bindings and input shapes change what a point means. */
+  bind?: Record<string, number>;
+  inputShapes?: Record<string, number[]>;
+}
+
+export class PointStore {
+  private readonly hasher = new ContentHasher();
+  private readonly memo = new Map<string, PointFile>();
+
+  constructor(readonly dir: string) {}
+
+  private async fileKey(model: string, settings: PointSettings): Promise<string> {
+    const { hash } = await this.hasher.hash(model);
+    const threads = settings.threads && settings.threads > 0 ? settings.threads : machineFingerprint().physicalCores;
+    const parts = { hash, bind: settings.bind ?? {}, shapes: settings.inputShapes ?? null, ep: settings.ep ?? 'cpu', threads, opt: settings.graphOptimizationLevel ?? 'all', ort: ortVersionOnDisk() ?? 'unknown', machine: machineFingerprint().id };
+    return createHash('sha256').update(stableStringify(parts)).digest('hex').slice(0, 24);
+  }
+
+  async load(model: string, settings: PointSettings): Promise<{ key: string; file: PointFile }> {
+    const key = await this.fileKey(model, settings);
+    const hit = this.memo.get(key);
+    if (hit) return { key, file: hit };
+    let file: PointFile = { schema: POINT_CACHE_SCHEMA, model, settings: { ...settings }, points: {}, errors: {} };
+    try {
+      const parsed = JSON.parse(await readFile(path.join(this.dir, `points-${key}.json`), 'utf8')) as unknown;
+      if (validFile(parsed)) file = parsed as PointFile; // an invalid or foreign file is ignored and rewritten
+    } catch {
+      /* missing or unreadable: start empty */
+    }
+    this.memo.set(key, file);
+    return { key, file };
+  }
+
+  async save(key: string, file: PointFile): Promise<void> {
+    this.memo.set(key, file);
+    await writeFileAtomic(path.join(this.dir, `points-${key}.json`), JSON.stringify(file));
+  }
+
+  /** The cached points of a model as a table (empty when none). */
+  async table(model: string, settings: PointSettings): Promise<{ table: PointTable; missing: (p: MeasurePoint) => boolean; sessionRssBytes?: number; errors: Record<string, string> }> {
+    const { file } = await this.load(model, settings);
+    const table = new PointTable();
+    for (const e of Object.values(file.points)) table.add(e.point, e.stats);
+    return { table, missing: (p) => !file.points[pointKey(p)] && !file.errors[pointKey(p)], sessionRssBytes: file.sessionRssBytes, errors: file.errors };
+  }
+
+  forget(model: string): void {
+    this.hasher.forget(model);
+  }
+}
+
+export interface MeasureNeedsOptions {
+  profiler: Profiler;
+  store: PointStore;
+  /** Models by config name → how to open them. */
+  models: Record<string, SessionModel>;
+  session: SessionSettings;
+  needs: ModelNeeds[];
+  signal?: AbortSignal;
+  onProgress?: (message: string, fraction?: number) => void;
+  maxTimeMsPerPoint?: number;
+  targetCi?: number;
+}
+
+export interface MeasureNeedsResult {
+  measured: number;
+  cached: number;
+  failures: Array<{ model: string; failure: ProfileFailure }>;
+}
+
+type PoolRequest = <T>(body: unknown, ctl: { timeoutMs?: number; signal?: AbortSignal; onProgress?: (m: string, f?: number) => void }) => Promise<Outcome<T>>;
+
+/** Measure the points not yet cached, model by model; failures come back as values. */
+export async function measureNeeds(o: MeasureNeedsOptions): Promise<MeasureNeedsResult> {
+  const out: MeasureNeedsResult = { measured: 0, cached: 0, failures: [] };
+  const request = o.profiler.pool.request.bind(o.profiler.pool) as unknown as PoolRequest;
+  const todo: Array<{ name: string; model: SessionModel; points: MeasurePoint[]; key: string; file: PointFile }> = [];
+  let total = 0;
+  for (const need of o.needs) {
+    const model = o.models[need.model];
+    if (!model) continue;
+    const settings: PointSettings = { ...o.session, bind: model.bind, inputShapes: model.inputShapes };
+    let loaded: { key: string; file: PointFile };
+    try {
+      loaded = await o.store.load(model.path, settings);
+    } catch (e) {
+      out.failures.push({ model: need.model, failure: { kind: 'model-missing', message: `cannot read ${model.path}: ${e instanceof Error ? e.message : String(e)}` } });
+      continue;
+    }
+    const missing = need.points.filter((p) => !loaded.file.points[pointKey(p)] && !loaded.file.errors[pointKey(p)]);
+    out.cached += need.points.length - missing.length;
+    if (missing.length) {
+      todo.push({ name: need.model, model, points: missing, ...loaded });
+      total += missing.length;
+    }
+  }
+  let done = 0;
+  const perPoint = o.maxTimeMsPerPoint ?? 1500;
+  for (const t of todo) {
+    if (o.signal?.aborted) break;
+    const r = await request<PointsResult>(
+      { type: 'points', options: { model: t.model, session: o.session, points: t.points, maxTimeMsPerPoint: perPoint, targetCi: o.targetCi ?? 0.03 } },
+      {
+        timeoutMs: 60_000 + t.points.length * perPoint * 4,
+        signal: o.signal,
+        onProgress: (m, f) => o.onProgress?.(`${t.name}: ${m}`, total ? (done + (f ?? 0) * t.points.length) / total : undefined),
+      },
+    );
+    done += t.points.length;
+    if (!r.ok) {
+      out.failures.push({ model: t.name, failure: r.failure });
+      continue;
+    }
+    const now = new Date().toISOString();
+    for (const pr of r.value.results) {
+      const k = pointKey(pr.point);
+      if (pr.stats) {
+        t.file.points[k] = { point: pr.point, stats: pr.stats, measuredAt: now, load: r.value.load };
+        out.measured++;
+      } else if (pr.error) t.file.errors[k] = pr.error;
+    }
+    t.file.sessionRssBytes = Math.max(t.file.sessionRssBytes ?? 0, r.value.sessionRssBytes);
+    await o.store.save(t.key, t.file).catch(() => undefined);
+  }
+  return out;
+}
+
+/** Copy bandwidth of this machine, measured once and cached beside the points. */
+export async function copyBandwidth(profiler: Profiler, dir: string, run: boolean, signal?: AbortSignal): Promise<CopyBandwidthResult | undefined> {
+  const file = path.join(dir, `copy-${machineFingerprint().id}.json`);
+  try {
+    const v = JSON.parse(await readFile(file, 'utf8')) as CopyBandwidthResult;
+    if (typeof v.bytesPerSecond === 'number' && v.bytesPerSecond > 0 && typeof v.perTensorMs === 'number') return v;
+  } catch {
+    /* not measured yet */
+  }
+  if (!run) return undefined;
+  const request = profiler.pool.request.bind(profiler.pool) as unknown as PoolRequest;
+  const r = await request<CopyBandwidthResult>({ type: 'copyBandwidth' }, { timeoutMs: 60_000, signal });
+  if (!r.ok) return undefined;
+  await writeFileAtomic(file, JSON.stringify(r.value)).catch(() => undefined);
+  return r.value;
+}

@@ -1,0 +1,135 @@
+/**
+ * From a config to an estimate: static facts of its models, the plan's grid points (measured now
+ * when asked and allowed, else whatever the point cache holds), the machine's copy bandwidth and
+ * roofline, then the pure estimator. Used by `ttc-lens estimate`, `bench` and the language server.
+ */
+import type { TtcConfig } from '../config/types';
+import { resolveModelPath } from '../config/parse';
+import type { Profiler } from '../profile/profiler';
+import { machineFingerprint } from '../profile/fingerprint';
+import type { ProfileFailure } from '../profile/protocol';
+import { estimate, DEFAULT_QUERIES, type Estimate } from './estimate';
+import { modelFactsOf } from './facts';
+import { copyBandwidth, measureNeeds, PointStore } from './measure';
+import { neededPoints } from './needs';
+import { planQueries } from './plan';
+import { ASSUMED_COPY, ASSUMED_CPU, type MachineFacts, type ModelFacts } from './price';
+import type { SessionModel, SessionSettings } from './protocol';
+import { cachedCalibration, calibrate, type Calibration } from './calibrate';
+
+/** Providers that run here through onnxruntime-node without a download (the CPU one always). */
+export const LOCAL_PROVIDERS = new Set(['cpu']);
+
+export interface PipelineOptions {
+  config: TtcConfig;
+  configPath: string;
+  profiler?: Profiler;
+  store?: PointStore;
+  /** Measure missing grid points (default true when a profiler is given). */
+  profile?: boolean;
+  queries?: number;
+  signal?: AbortSignal;
+  onProgress?: (message: string, fraction?: number) => void;
+  /** Time cap per grid point, ms. */
+  maxTimeMsPerPoint?: number;
+  /** Facts already gathered (the server keeps them per model file). */
+  facts?: Record<string, ModelFacts>;
+}
+
+export interface PipelineResult {
+  estimate: Estimate;
+  facts: Record<string, ModelFacts>;
+  machine: MachineFacts;
+  measured: number;
+  cached: number;
+  failures: Array<{ model: string; failure: ProfileFailure }>;
+  sessionModels: Record<string, SessionModel>;
+  session: SessionSettings;
+}
+
+export function sessionSettings(config: TtcConfig): SessionSettings {
+  const ep = config.hardware.provider ?? 'cpu';
+  const cores = machineFingerprint().physicalCores;
+  const threads = config.hardware.threads ? Math.min(config.hardware.threads, cores) : cores;
+  return { ep: LOCAL_PROVIDERS.has(ep) ? ep : 'cpu', threads };
+}
+
+export function sessionModelsOf(config: TtcConfig, configPath: string): Record<string, SessionModel> {
+  const out: Record<string, SessionModel> = {};
+  for (const [name, spec] of Object.entries(config.models)) {
+    if (!spec.path) continue;
+    out[name] = { path: resolveModelPath(configPath, spec.path), ...(spec.dims ? { bind: spec.dims } : {}), ...(spec.inputs ? { inputShapes: spec.inputs } : {}) };
+  }
+  return out;
+}
+
+/**
+ * Whether a model's calls can be measured here: an ONNX file on a provider this machine runs.
+ * A `cuda` config on this CPU-only machine, or a shape-only model, is estimated analytically.
+ */
+function measurable(config: TtcConfig, f: ModelFacts): boolean {
+  return f.source === 'onnx' && LOCAL_PROVIDERS.has(config.hardware.provider ?? 'cpu');
+}
+
+export function machineFacts(config: TtcConfig, copy: { bytesPerSecond: number; perTensorMs: number } | undefined, calibration?: Calibration, baseRssBytes?: number): MachineFacts {
+  const hw = config.hardware;
+  const local = LOCAL_PROVIDERS.has(hw.provider ?? 'cpu');
+  const roofline =
+    hw.peak_flops || hw.memory_bandwidth
+      ? { flopsPerSecond: hw.peak_flops ?? calibration?.flopsPerSecond ?? ASSUMED_CPU.flopsPerSecond, bytesPerSecond: hw.memory_bandwidth ?? calibration?.bytesPerSecond ?? ASSUMED_CPU.bytesPerSecond, source: 'hardware.peak_flops / memory_bandwidth' }
+      : calibration && local
+        ? { flopsPerSecond: calibration.flopsPerSecond, bytesPerSecond: calibration.bytesPerSecond, source: 'calibrated' }
+        : { ...ASSUMED_CPU, source: 'assumed 2-core CPU: 50 GFLOP/s, 10 GB/s' };
+  return {
+    copy: copy ? { ...copy, provenance: 'measured' } : { ...ASSUMED_COPY, provenance: 'analytic' },
+    roofline,
+    ...(baseRssBytes ? { baseRssBytes } : {}),
+  };
+}
+
+export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
+  const { config } = o;
+  // A copy: measurements and notes are added per run, never to the caller's (cached) facts.
+  const facts = Object.fromEntries(Object.entries(o.facts ?? (await modelFactsOf(config, o.configPath))).map(([k, f]) => [k, { ...f }]));
+  const queries = o.queries ?? DEFAULT_QUERIES;
+  const w = planQueries(config, queries);
+  const session = sessionSettings(config);
+  const sessionModels = sessionModelsOf(config, o.configPath);
+  const local = Object.fromEntries(Object.entries(sessionModels).filter(([n]) => facts[n] && measurable(config, facts[n])));
+  const maxContext = Object.fromEntries(Object.entries(facts).map(([n, f]) => [n, f.maxContext]));
+  const needs = neededPoints(w, maxContext).filter((n) => local[n.model]);
+  let measured = 0, cached = 0;
+  const failures: PipelineResult['failures'] = [];
+  const store = o.store ?? (o.profiler ? new PointStore(o.profiler.cache.dir) : undefined);
+  let copy: { bytesPerSecond: number; perTensorMs: number } | undefined;
+  if (o.profiler && store) {
+    if (o.profile !== false) {
+      const r = await measureNeeds({ profiler: o.profiler, store, models: local, session, needs, signal: o.signal, onProgress: o.onProgress, maxTimeMsPerPoint: o.maxTimeMsPerPoint });
+      measured = r.measured;
+      cached = r.cached;
+      failures.push(...r.failures);
+    }
+    const needsCopy = w.queries.some((q) => q.calls.some((c) => c.call.kind === 'kv_tile' || c.call.kind === 'kv_gather'));
+    copy = await copyBandwidth(o.profiler, store.dir, o.profile !== false && needsCopy, o.signal);
+    for (const [name, m] of Object.entries(local)) {
+      const t = await store.table(m.path, { ...session, bind: m.bind, inputShapes: m.inputShapes }).catch(() => undefined);
+      if (!t || t.table.size === 0) continue;
+      facts[name] = { ...facts[name], table: t.table, ...(t.sessionRssBytes ? { sessionRssBytes: t.sessionRssBytes } : {}) };
+      const errs = Object.entries(t.errors);
+      if (errs.length) facts[name].notes = [...facts[name].notes, `${errs.length} grid point(s) could not run (${errs[0][0]}: ${errs[0][1]})`];
+    }
+  }
+  // The roofline for whatever is not measured: this machine calibrated once (cached), unless the
+  // config names its own hardware figures or a provider this machine does not run.
+  let calibration: Calibration | undefined;
+  const analyticCalls = Object.values(facts).some((f) => !f.table) && !config.hardware.peak_flops;
+  if (o.profiler && store && analyticCalls && LOCAL_PROVIDERS.has(config.hardware.provider ?? 'cpu')) {
+    calibration = o.profile !== false ? await calibrate(o.profiler, store.dir, session, o.signal) : await cachedCalibration(store.dir, session);
+  }
+  const provider = config.hardware.provider ?? 'cpu';
+  if (!LOCAL_PROVIDERS.has(provider)) {
+    for (const f of Object.values(facts)) if (f.source === 'onnx') f.notes = [...f.notes, `provider ${provider} is not measured on this machine: estimated analytically`];
+  }
+  const machine = machineFacts(config, copy, calibration);
+  return { estimate: estimate({ config, models: facts, machine, queries }), facts, machine, measured, cached, failures, sessionModels, session };
+}

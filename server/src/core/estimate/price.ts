@@ -1,0 +1,130 @@
+/**
+ * The price of one plan call in milliseconds, with its provenance: from the model's measured points
+ * (PointTable) where they exist, else from a roofline over FLOPs and bytes moved (`analytic`, with the
+ * machine's calibrated or the config's `peak_flops` / `memory_bandwidth`). KV tiles and gathers are
+ * priced from the machine's copy bandwidth.
+ */
+import type { PlanCall } from './plan';
+import type { Lookup, PointTable, Provenance } from './table';
+
+export interface ModelFacts {
+  name: string;
+  source: 'onnx' | 'shape-only' | 'unavailable';
+  path?: string;
+  precision?: string;
+  /** Bytes of weights at the model's precision. */
+  weightBytes?: number;
+  /** Weight bytes a run streams (without embedding tables, which are only gathered). */
+  streamedWeightBytes?: number;
+  /** KV cache bytes per token per sequence (decoders). */
+  kvBytesPerToken?: number;
+  /** Number of KV tensors (keys and values of every layer): each copy pays a fixed cost per tensor. */
+  kvTensors?: number;
+  /** Peak live activations of one run at batch 1 (static analysis), bytes. */
+  activationBytes?: number;
+  /** Analytic FLOPs: per processed token (fixed part), per token per context token, per run at batch 1. */
+  flops?: { perToken?: number; perContextToken?: number; perRun?: number };
+  /** Longest sequence the model holds (position table), when known. */
+  maxContext?: number;
+  /** Measured call timings. */
+  table?: PointTable;
+  /** Resident memory the model's session added in the profiler process (weights, arena, activations). */
+  sessionRssBytes?: number;
+  /** Why the model cannot be measured, in words. */
+  notes: string[];
+}
+
+export interface MachineFacts {
+  /** KV copy cost: ms = perTensorMs · tensors + bytes / bytesPerSecond (read and written once). */
+  copy: { bytesPerSecond: number; perTensorMs: number; provenance: Provenance };
+  /** Roofline for analytic prices. */
+  roofline: { flopsPerSecond: number; bytesPerSecond: number; source: string };
+  /** RSS of the profiler process before any session (Node + ONNX Runtime), when measured. */
+  baseRssBytes?: number;
+}
+
+/** Used when neither the config nor a calibration gives the machine: a modest 2-core CPU. */
+export const ASSUMED_CPU = { flopsPerSecond: 50e9, bytesPerSecond: 10e9 };
+export const ASSUMED_COPY = { bytesPerSecond: 4e9, perTensorMs: 0.005 };
+
+export interface Priced extends Lookup {
+  flops: number;
+}
+
+function roofline(flops: number, bytes: number, m: MachineFacts): number {
+  return Math.max(flops / m.roofline.flopsPerSecond, bytes / m.roofline.bytesPerSecond) * 1000;
+}
+
+/** FLOPs of a decoder processing `tokens` new tokens after `past` cached ones, per sequence. */
+function decoderFlops(f: ModelFacts, tokens: number, past: number): number {
+  const a = f.flops?.perToken ?? 0;
+  const b = f.flops?.perContextToken ?? 0;
+  // Token t (0-based) attends to past + t + 1 positions.
+  return tokens * a + b * (tokens * past + (tokens * (tokens + 1)) / 2);
+}
+
+export function callFlops(call: PlanCall, f: ModelFacts): number {
+  switch (call.kind) {
+    case 'prefill':
+      return decoderFlops(f, call.tokens, 0);
+    case 'steps': {
+      // Σ over contexts c … c + count − 1 of (a + b·(c + 1)).
+      const a = f.flops?.perToken ?? 0, b = f.flops?.perContextToken ?? 0;
+      const n = call.count;
+      return call.batch * (n * a + b * (n * (call.context + 1) + (n * (n - 1)) / 2));
+    }
+    case 'score':
+      return call.batch * decoderFlops(f, call.tokens, 0);
+    case 'run':
+      return call.batch * (f.flops?.perRun ?? 0);
+    default:
+      return 0;
+  }
+}
+
+/** Bytes a KV tile or gather copies (every row of the result written once, read once). */
+export function copyBytes(call: PlanCall, f: ModelFacts): number {
+  if (call.kind !== 'kv_tile' && call.kind !== 'kv_gather') return 0;
+  return (f.kvBytesPerToken ?? 0) * call.context * call.batch;
+}
+
+export function priceCall(call: PlanCall, f: ModelFacts | undefined, m: MachineFacts): Priced {
+  const flops = f ? callFlops(call, f) : 0;
+  if (!f) return { ms: 0, provenance: 'analytic', sources: ['unknown model'], flops };
+  if (call.kind === 'kv_tile' || call.kind === 'kv_gather') {
+    const bytes = copyBytes(call, f);
+    const ms = (f.kvTensors ?? 0) * m.copy.perTensorMs + ((2 * bytes) / m.copy.bytesPerSecond) * 1000;
+    return { ms, provenance: m.copy.provenance, sources: [`copy ${Math.round(bytes / 1024)} KiB`], flops };
+  }
+  const t = f.table;
+  let hit: Lookup | undefined;
+  if (t) {
+    if (call.kind === 'prefill') hit = t.at({ kind: 'prefill', batch: 1, tokens: call.tokens });
+    else if (call.kind === 'score') hit = t.at({ kind: 'score', batch: call.batch, tokens: call.tokens });
+    else if (call.kind === 'run') hit = t.at({ kind: 'run', batch: call.batch });
+    else if (call.kind === 'steps') hit = t.sumSteps(call.batch, call.context, call.count);
+  }
+  if (hit) return { ...hit, flops };
+  // Analytic: weights are read once per run; KV and activations stream with the batch.
+  const w = f.streamedWeightBytes ?? f.weightBytes ?? 0;
+  const kv = f.kvBytesPerToken ?? 0;
+  let ms = 0;
+  switch (call.kind) {
+    case 'prefill':
+      ms = roofline(flops, w + kv * call.tokens, m);
+      break;
+    case 'score':
+      ms = roofline(flops, w + (f.activationBytes ?? 0) * call.batch, m);
+      break;
+    case 'run':
+      ms = roofline(flops, w + (f.activationBytes ?? 0) * call.batch, m);
+      break;
+    case 'steps': {
+      const kvRead = kv * call.batch * (call.count * call.context + (call.count * (call.count - 1)) / 2);
+      ms = roofline(flops, w * call.count + kvRead, m);
+      break;
+    }
+  }
+  const provenance: Provenance = m.roofline.source === 'calibrated' ? 'calibrated' : 'analytic';
+  return { ms, provenance, sources: [`roofline (${m.roofline.source})`], flops };
+}

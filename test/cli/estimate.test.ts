@@ -1,0 +1,102 @@
+/**
+ * `ttc-lens estimate` and `ttc-lens bench` as real processes (from source through tsx), on the example
+ * models with real onnxruntime-node: exit codes, the JSON contract, provenance, the cache making a
+ * second estimate free, shape-only configs, and the executor's call counts equal to the plan.
+ */
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { tempDir } from '../unit/core/onnx/helpers';
+
+const ROOT = path.join(__dirname, '..', '..');
+const EX = path.join(ROOT, 'examples');
+
+function cli(cmd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'server/src/cli.ts'), cmd, ...args], { cwd: ROOT, timeout: 240_000, env: { ...process.env, ...env }, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('cli: ttc-lens estimate / bench', function () {
+  this.timeout(300_000);
+  let dir: string;
+  let cache: string;
+  let cleanup: () => void;
+  after(() => cleanup?.());
+
+  before(() => {
+    ({ dir, cleanup } = tempDir('ttc-estimate-'));
+    cache = path.join(dir, 'cache');
+    mkdirSync(path.join(dir, 'models'));
+    for (const m of ['decoder-tiny.onnx', 'prm-tiny.onnx', 'classifier-small.onnx', 'classifier-large.onnx']) copyFileSync(path.join(EX, 'models', m), path.join(dir, 'models', m));
+    writeFileSync(
+      path.join(dir, 'bon.ttc.yaml'),
+      'version: 1\nmodels:\n  g: { path: models/decoder-tiny.onnx }\n  v: { path: models/prm-tiny.onnx }\nstrategy: { approach: best_of_n, model: g, verifier: v, n: 4, parallel: 2 }\nworkload: { prompt_tokens: 32, output_tokens: { mean: 12, p95: 24 } }\nhardware: { threads: 1, price_per_hour: 0.4 }\nbudget: { latency: { p95: 60s } }\n',
+    );
+    writeFileSync(
+      path.join(dir, 'tight.ttc.yaml'),
+      'version: 1\nmodels:\n  g: { path: models/decoder-tiny.onnx }\nstrategy: { approach: single, model: g }\nworkload: { prompt_tokens: 32, output_tokens: 12 }\nhardware: { threads: 1 }\nbudget: { latency: { p50: 1ms } }\n',
+    );
+    writeFileSync(
+      path.join(dir, 'cascade.ttc.yaml'),
+      'version: 1\nmodels:\n  a: { path: models/classifier-small.onnx }\n  b: { path: models/classifier-large.onnx }\nstrategy: { approach: cascade, stages: [ { model: a, escalate: 0.5 }, { model: b } ] }\nworkload: { batch: 2 }\nhardware: { threads: 1 }\n',
+    );
+  });
+
+  it('estimate --json: the documented fields, measured provenance, and a second run from the cache', async () => {
+    const cfg = path.join(dir, 'bon.ttc.yaml');
+    const r = await cli('estimate', [cfg, '--json', '--cache-dir', cache, '--queries', '5', '--max-point-ms', '300']);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    for (const k of ['latency', 'memory', 'cost', 'capacity_qps', 'breakdown', 'provenance', 'calls', 'breaches']) assert.ok(k in j, k);
+    assert.ok(j.latency.p50_ms > 0 && j.latency.p95_ms >= j.latency.p50_ms && j.latency.mean_ms > 0);
+    assert.ok(j.memory.peak_bytes > 4_000_000);
+    assert.ok(j.cost.per_1k_usd > 0);
+    assert.equal(j.calls.prefill, 5);
+    assert.equal(j.calls.score, 10);
+    assert.ok(['measured', 'interpolated'].includes(j.provenance.overall), j.provenance.overall);
+    assert.ok(j.profiled.measured_points > 0);
+    const again = JSON.parse((await cli('estimate', [cfg, '--json', '--cache-dir', cache, '--queries', '5', '--no-profile'])).stdout);
+    assert.equal(again.profiled.measured_points, 0);
+    assert.equal(again.latency.p50_ms, j.latency.p50_ms, 'the same cached points give the same estimate');
+  });
+
+  it('estimate exits 1 on a breached budget and says by how much; 2 on usage errors', async () => {
+    const r = await cli('estimate', [path.join(dir, 'tight.ttc.yaml'), '--cache-dir', cache, '--max-point-ms', '300']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /Over budget\s+p50 latency ≈ .* exceeds the budget of 1\.0 ms \(\d+% over\)/);
+    assert.equal((await cli('estimate', [])).code, 2);
+    assert.equal((await cli('estimate', ['x.ttc.yaml', '--queries', '0'])).code, 2);
+  });
+
+  it('estimate on a shape-only example is analytic; bench says plainly that nothing can run', async () => {
+    const cfg = path.join(EX, 'llama-self-consistency.ttc.yaml');
+    const r = await cli('estimate', [cfg, '--json', '--cache-dir', cache, '--no-profile']);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.provenance.overall, 'analytic');
+    assert.ok(j.memory.parts.weights > 2e9, 'Llama-3.2-1B weights at bf16');
+    const b = await cli('bench', [cfg, '--cache-dir', cache]);
+    assert.equal(b.code, 1);
+    assert.match(b.stderr, /nothing can run without weights/);
+  });
+
+  it('bench runs the plan for real: call counts equal the plan, estimate beside the measurement', async () => {
+    const r = await cli('bench', [path.join(dir, 'cascade.ttc.yaml'), '--json', '--cache-dir', cache, '--queries', '6']);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.calls.match, true, JSON.stringify(j.calls));
+    assert.equal(j.queries.count, 6);
+    assert.equal(j.queries.per_query_ms.length, 6);
+    assert.ok(j.memory.peak_bytes > j.memory.base_bytes);
+    assert.ok(Number.isFinite(j.error.p50));
+    assert.ok(j.estimate.latency.p50_ms > 0);
+    const bon = await cli('bench', [path.join(dir, 'bon.ttc.yaml'), '--json', '--cache-dir', cache, '--queries', '3']);
+    assert.equal(bon.code, 0, bon.stderr);
+    const b = JSON.parse(bon.stdout);
+    assert.equal(b.calls.match, true, JSON.stringify(b.calls));
+    assert.ok(b.calls.measured.steps > 0 && b.calls.measured.score === 6);
+  });
+});
