@@ -57,7 +57,6 @@ async function guardRun<T>(fn: () => Promise<T>): Promise<T> {
 
 export async function measure(o: MeasureOptions, progress: Progress): Promise<MeasuredProfile> {
   const modelPath = path.resolve(o.modelPath);
-  let modelBytes: number;
   let st: Awaited<ReturnType<typeof stat>>;
   try {
     st = await stat(modelPath);
@@ -66,7 +65,7 @@ export async function measure(o: MeasureOptions, progress: Progress): Promise<Me
   }
   // A FIFO, a device or a folder is never handed to the runtime (it would block or read forever).
   if (!st.isFile()) throw new MeasureError(failure('invalid-model', `${modelPath} is ${kindOf(st)}, not a model file`));
-  modelBytes = st.size;
+  const modelBytes = st.size;
   const spec: SessionSpec = { ep: o.ep ?? 'cpu', threads: resolveThreads(o.threads), graphOptimizationLevel: o.graphOptimizationLevel ?? 'all' };
   const rule = ruleFrom(o);
   const warnings: string[] = [];

@@ -4,7 +4,8 @@
  * loop, which is exactly why it is not the language server's). A crash here costs one request; the
  * pool replaces the process.
  */
-import type { ProfileFailure, WorkerMessage, WorkerRequest } from '../core/profile/protocol';
+import type { ProfileFailure } from '../core/profile/protocol';
+import type { WorkerMessage, WorkerRequest } from '../core/profile/messages';
 import { classifyFailure } from '../core/profile/failures';
 import { exitWithParent } from './orphanWatch';
 

@@ -3,7 +3,7 @@
  * activations and analytic FLOPs — from the ONNX graph (core/onnx) or from a shape-only description
  * (core/model). Reads files (the CLI and the server's host call this; the service never does).
  */
-import type { ModelSpec, TtcConfig } from '../config/types';
+import type { ModelEntry as ModelSpec, TtcConfig } from '../config/types';
 import { resolveModelPath } from '../config/parse';
 import { summarizeModelFile, type ModelSummary } from '../onnx/index';
 
@@ -11,7 +11,7 @@ import { summarizeModelFile, type ModelSummary } from '../onnx/index';
 export type Summarize = (file: string, bind: Record<string, number>) => Promise<ModelSummary>;
 export const summarizeInProcess: Summarize = async (file, bind) => summarizeModelFile(file, bind);
 import { readSmallTextFile } from '../model/files';
-import { modelStats, parseGeometryText, PRECISION_BYTES, type Precision } from '../model/geometry';
+import { modelStats, parseGeometryText, PRECISION_BYTES } from '../model/geometry';
 import type { ModelFacts } from './price';
 
 export async function onnxFacts(name: string, file: string, spec: ModelSpec, summarize: Summarize = summarizeInProcess): Promise<ModelFacts> {

@@ -8,7 +8,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { classifyFailure, failure } from './failures';
-import type { Outcome, ProfileFailure, WorkerMessage, WorkerRequest } from './protocol';
+import type { Outcome, ProfileFailure } from './protocol';
+import type { WorkerMessage, WorkerRequest } from './messages';
 
 /** Node's timers hold at most 2^31−1 ms (24.8 days); a longer delay fires at once with a warning. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -5,7 +5,6 @@
  */
 import type { LatencyStats } from './stats';
 import type { DecodeFit, PrefillFit } from './fit';
-import type { EstimateWorkerRequest, EstimateWorkerResult } from '../estimate/protocol';
 
 /** Why a profile failed. Classified once (failures.ts) so each surface can word it the same way. */
 export type FailureKind =
@@ -183,19 +182,7 @@ export interface EpReport {
   eps: EpStatus[];
 }
 
-// ---- wire messages -------------------------------------------------------------------------------
-
-/** Profiling requests, plus the estimator's (points, copyBandwidth) and the executor's (execute). */
-export type WorkerRequest =
-  | { id: number; type: 'measure'; options: MeasureOptions }
-  | { id: number; type: 'detectEps'; eps?: string[] }
-  | EstimateWorkerRequest;
-
-export type WorkerMessage =
-  | { type: 'ready'; pid: number; ortVersion: string }
-  | { id: number; type: 'progress'; message: string; fraction?: number }
-  | { id: number; type: 'result'; result: MeasuredProfile | EpReport | EstimateWorkerResult }
-  | { id: number; type: 'error'; failure: ProfileFailure };
+// The wire messages between pool and worker are in messages.ts (they include the estimator's).
 
 /** What a caller gets back: a value, never an exception, for every runtime failure. */
 export type Outcome<T> = { ok: true; value: T; cached?: boolean } | { ok: false; failure: ProfileFailure };
