@@ -16,7 +16,7 @@ import { createProfiler } from '../server/src/core/profile/profiler';
 import { runPipeline } from '../server/src/core/estimate/pipeline';
 import { estimate } from '../server/src/core/estimate/estimate';
 import { planQueries } from '../server/src/core/estimate/plan';
-import { summarize, relError } from '../server/src/cli/bench';
+import { summarize, relError } from '../server/src/core/estimate/benchSummary';
 import type { ExecuteResult } from '../server/src/core/estimate/protocol';
 import type { Outcome } from '../server/src/core/profile/protocol';
 

@@ -60,3 +60,37 @@ export interface ListModelsResult {
   models: Array<{ name: string; path: string; configUri: string }>;
 }
 export const ListModelsRequest = new RequestType0<ListModelsResult, void>('ttcLens/listModels');
+
+/** Client → server: the estimate of an open config (Markdown breakdown + the `estimate --json` object). */
+export interface EstimateParams {
+  uri: string;
+  /** LSP work-done token (profileEstimate): progress is reported on it. */
+  workDoneToken?: string | number;
+}
+export interface EstimateResult {
+  markdown?: string;
+  /** The JSON contract of `ttc-lens estimate --json` (docs/cli.md). */
+  estimate?: Record<string, unknown>;
+  error?: string;
+}
+export const EstimateRequest = new RequestType<EstimateParams, EstimateResult, void>('ttcLens/estimate');
+
+/** Client → server: measure the grid points a config's estimate needs (trusted workspaces only), then estimate. */
+export const ProfileEstimateRequest = new RequestType<EstimateParams, EstimateResult, void>('ttcLens/profileEstimate');
+
+/** Client → server: run a config's strategy for real (the executor) beside its estimate. */
+export interface RunBenchmarkParams extends EstimateParams {
+  /** Measured queries (default 20). */
+  queries?: number;
+}
+export interface RunBenchmarkResult extends EstimateResult {
+  bench?: {
+    latency: { p50_ms: number; p95_ms: number; mean_ms: number };
+    calls: Record<string, number>;
+    calls_match: boolean;
+    peak_rss_bytes: number;
+    load: [number, number];
+    busy: boolean;
+  };
+}
+export const RunBenchmarkRequest = new RequestType<RunBenchmarkParams, RunBenchmarkResult, void>('ttcLens/runBenchmark');

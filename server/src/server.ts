@@ -14,6 +14,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FEATURES } from './lsp/features';
 import { SettingsCache, type ServerContext } from './lsp/context';
+import { createProfiler, type Profiler } from './core/profile/profiler';
 import { StatusNotification, WorkspaceTrustNotification, type WorkspaceTrustParams } from './protocol';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -31,7 +32,18 @@ const ctx: ServerContext = {
   revalidateAll: () => revalidators.forEach((r) => r()),
   onRevalidate: (fn) => void revalidators.push(fn),
   onShutdown: (fn) => void shutdownHooks.push(fn),
+  // Created on first use: storagePath and trust arrive with `initialize`, after registration.
+  profiler: () =>
+    (profiler ??= createProfiler({
+      storagePath: ctx.storagePath,
+      trusted: () => ctx.workspaceTrusted,
+      log: (l) => connection.console.log(`ttc-lens profiler: ${l}`),
+    })),
 };
+let profiler: Profiler | undefined;
+shutdownHooks.push(async () => {
+  await profiler?.dispose();
+});
 
 connection.onInitialize((params): InitializeResult => {
   const caps = params.capabilities;

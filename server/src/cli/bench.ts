@@ -6,13 +6,15 @@
  * is breached by the measurement, 2 on usage errors.
  */
 import * as path from 'node:path';
-import { quantileSorted } from '../core/profile/stats';
 import { runPipeline } from '../core/estimate/pipeline';
 import { planQueries, type CallKind } from '../core/estimate/plan';
 import { estimateJson, fmtBytes, fmtMs, fmtUsd } from '../core/estimate/format';
 import type { ExecuteResult } from '../core/estimate/protocol';
 import type { Outcome } from '../core/profile/protocol';
 import type { Estimate } from '../core/estimate/estimate';
+import { relError, summarize, type BenchSummary } from '../core/estimate/benchSummary';
+
+export { relError, summarize };
 import { loadConfig, parseConfigArgs, parsePositiveInt, progressLine, withProfiler, type ConfigArgs } from './estimate';
 
 const USAGE = `Usage: ttc-lens bench <config.ttc.yaml> [options]
@@ -32,51 +34,6 @@ Options:
   -h, --help          Show this help.
 
 Exit codes: 0 ran (and fits the budget), 1 could not run or the measurement breaches a budget, 2 bad arguments.`;
-
-export interface BenchSummary {
-  queries: number;
-  latency: { p50_ms: number; p95_ms: number; mean_ms: number };
-  per_query_ms: number[];
-  by_kind_ms: Partial<Record<CallKind, number>>;
-  calls: Record<CallKind, number>;
-  calls_planned: Record<CallKind, number>;
-  calls_match: boolean;
-  memory: { peak_bytes: number; base_bytes: number };
-  cost: { per_1k_usd?: number };
-  capacity_qps: number;
-  load: [number, number];
-  busy: boolean;
-  truncated: boolean;
-}
-
-/** Relative error of the estimate against the measurement ((est − meas) / meas). */
-export function relError(est: number, meas: number): number {
-  return meas > 0 ? (est - meas) / meas : NaN;
-}
-
-export function summarize(r: ExecuteResult, plannedCalls: Record<CallKind, number>, pricePerHour: number | undefined, cores: number): BenchSummary {
-  const ms = r.queries.map((q) => q.ms);
-  const sorted = Float64Array.from(ms).sort();
-  const mean = ms.reduce((a, b) => a + b, 0) / Math.max(1, ms.length);
-  const byKind: Partial<Record<CallKind, number>> = {};
-  for (const q of r.queries) for (const [k, v] of Object.entries(q.byKind)) byKind[k as CallKind] = (byKind[k as CallKind] ?? 0) + (v ?? 0) / r.queries.length;
-  const match = (Object.keys(plannedCalls) as CallKind[]).every((k) => plannedCalls[k] === r.calls[k]);
-  return {
-    queries: ms.length,
-    latency: { p50_ms: quantileSorted(sorted, 0.5), p95_ms: quantileSorted(sorted, 0.95), mean_ms: mean },
-    per_query_ms: ms,
-    by_kind_ms: byKind,
-    calls: r.calls,
-    calls_planned: plannedCalls,
-    calls_match: match,
-    memory: { peak_bytes: r.peakRssBytes, base_bytes: r.baseRssBytes },
-    cost: pricePerHour !== undefined ? { per_1k_usd: (pricePerHour * mean) / 3600 } : {},
-    capacity_qps: mean > 0 ? 1000 / mean : Infinity,
-    load: r.load,
-    busy: Math.max(...r.load) > cores * 0.75,
-    truncated: !!r.truncated,
-  };
-}
 
 function formatText(file: string, b: BenchSummary, e: Estimate): string {
   const L: string[] = [];

@@ -1,6 +1,7 @@
 import type { Connection, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { normalizeSettings, type TtcSettings } from '../service/settings';
+import type { Profiler } from '../core/profile/profiler';
 
 /** What every `lsp/*` feature gets: the connection, the open documents and per-document settings. */
 export interface ServerContext {
@@ -20,6 +21,10 @@ export interface ServerContext {
   onRevalidate(fn: () => void): void;
   /** Functions run when the server shuts down. */
   onShutdown(fn: () => void | Promise<void>): void;
+  /** The server's one profiler (pool + cache + trust), created on first use. */
+  profiler(): Profiler;
+  /** The estimates feature's store (lsp/estimates.ts), for hover and quick-fixes. */
+  estimates?: unknown;
 }
 
 /** One LSP feature: the capability it adds and how it hooks into the connection. */

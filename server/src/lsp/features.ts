@@ -6,6 +6,7 @@ import { feature as symbols } from './symbols';
 import { feature as codeActions } from './codeActions';
 import { feature as models } from './models';
 import { feature as profiling } from './profiling';
+import { feature as estimates } from './estimates';
 
 /** Every LSP feature the server registers, in order. */
-export const FEATURES: Feature[] = [diagnostics, completion, hover, symbols, codeActions, models, profiling];
+export const FEATURES: Feature[] = [diagnostics, completion, hover, symbols, codeActions, models, profiling, estimates];

@@ -2,6 +2,8 @@
 import type { Feature } from './context';
 import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
 import { fileAccessFor } from './fileAccess';
+import { estimateHover } from './estimates';
+import { MarkupKind, type Hover } from 'vscode-languageserver/node';
 
 export const feature: Feature = {
   capabilities: { hoverProvider: true },
@@ -13,7 +15,13 @@ export const feature: Feature = {
       try {
         const settings = await ctx.getSettings(doc.uri);
         const { isOutside } = await fileAccessFor(ctx, doc.uri);
-        return await service.hover(doc, p.position, { fsPath: fsPathOf(doc.uri), defaultDims: settings.defaultDims, isOutside });
+        const base = await service.hover(doc, p.position, { fsPath: fsPathOf(doc.uri), defaultDims: settings.defaultDims, isOutside });
+        // On strategy keys, the estimate's breakdown follows the key's documentation.
+        const extra = await estimateHover(ctx, doc, doc.offsetAt(p.position)).catch(() => undefined);
+        if (!extra) return base;
+        const prior = base && typeof base.contents === 'object' && 'value' in base.contents ? base.contents.value : '';
+        const merged: Hover = { contents: { kind: MarkupKind.Markdown, value: prior ? `${prior}\n\n---\n\n${extra}` : extra }, ...(base?.range ? { range: base.range } : {}) };
+        return merged;
       } catch (e) {
         ctx.connection.console.error(`ttc-lens: hover failed: ${e instanceof Error ? e.message : String(e)}`);
         return null;

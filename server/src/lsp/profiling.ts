@@ -12,7 +12,7 @@ import { parseConfig, resolveModelPath } from '../core/config/parse';
 import type { TtcConfig } from '../core/config/types';
 import { stableStringify } from '../core/profile/cache';
 import { formatMarkdown } from '../core/profile/format';
-import { createProfiler, type Profiler } from '../core/profile/profiler';
+import type { Profiler } from '../core/profile/profiler';
 import type { FailureKind, MeasuredProfile, MeasureOptions, ProfileFailure } from '../core/profile/protocol';
 import type { TtcSettings } from '../service/settings';
 import { ProfileModelsRequest, StatusNotification, type ProfileModelsParams, type ProfileModelsResult, type StatusParams } from '../protocol';
@@ -58,14 +58,8 @@ export function jobsForConfig(config: TtcConfig, configFsPath: string, settings:
 const bindKey = (path: string, bind: Record<string, number> | undefined) => `${path}|${stableStringify(bind ?? {})}`;
 
 function register(ctx: ServerContext): void {
-  let profiler: Profiler | undefined;
-  // Created on first use: storagePath and trust arrive with `initialize`, after registration.
-  const get = (): Profiler =>
-    (profiler ??= createProfiler({
-      storagePath: ctx.storagePath,
-      trusted: () => ctx.workspaceTrusted,
-      log: (l) => ctx.connection.console.log(`ttc-lens profiler: ${l}`),
-    }));
+  // The server's one profiler (server.ts): shared with the estimates feature, disposed at shutdown.
+  const get = (): Profiler => ctx.profiler();
   const failures = new Map<string, ProfileFailure>();
   const latest = new Map<string, { profile: MeasuredProfile; cached: boolean }>();
   const watchers = new Map<string, FSWatcher>();
@@ -78,7 +72,7 @@ function register(ctx: ServerContext): void {
       const w = watch(file, { persistent: false }, () => {
         w.close();
         watchers.delete(file);
-        profiler?.invalidate(file);
+        get().invalidate(file);
         failures.delete(file);
         for (const k of [...latest.keys()]) if (k.startsWith(`${file}|`)) latest.delete(k);
         ctx.revalidateAll();
@@ -231,7 +225,6 @@ function register(ctx: ServerContext): void {
   ctx.onShutdown(async () => {
     for (const w of watchers.values()) w.close();
     watchers.clear();
-    await profiler?.dispose();
   });
 }
 

@@ -18,6 +18,8 @@ export interface TtcSettings {
   };
   /** Default bindings for symbolic dims that a config does not bind (e.g. batch=1). */
   defaultDims: Record<string, number>;
+  /** Inline estimates: inlay hints after cost-driving values ('full'), on the approach only ('compact'), or none. */
+  estimates: { inlayHints: 'full' | 'compact' | 'off' };
   files: {
     /** Read model files, descriptions and samples that resolve outside the workspace folders. */
     allowOutsideWorkspace: boolean;
@@ -28,6 +30,7 @@ export const DEFAULT_SETTINGS: TtcSettings = {
   validate: true,
   profiler: { threads: 0, targetCi: 0.02, maxTimeMs: 10_000, autoProfile: false, maxMemoryMB: 0 },
   defaultDims: {},
+  estimates: { inlayHints: 'full' },
   files: { allowOutsideWorkspace: false },
 };
 
@@ -36,6 +39,7 @@ export function normalizeSettings(raw: unknown): TtcSettings {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Partial<TtcSettings> & Record<string, unknown>;
   const p = (r.profiler && typeof r.profiler === 'object' ? r.profiler : {}) as Partial<TtcSettings['profiler']>;
   const f = (r.files && typeof r.files === 'object' ? r.files : {}) as Partial<TtcSettings['files']>;
+  const hints = (r.estimates && typeof r.estimates === 'object' ? (r.estimates as { inlayHints?: unknown }).inlayHints : undefined);
   const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) ? v : d);
   // Positive whole numbers only (core/bindings.ts, the parser every surface uses).
   const dims = validBindings(r.defaultDims);
@@ -50,6 +54,7 @@ export function normalizeSettings(raw: unknown): TtcSettings {
       maxMemoryMB: Math.max(0, num(p.maxMemoryMB, DEFAULT_SETTINGS.profiler.maxMemoryMB)),
     },
     defaultDims: dims,
+    estimates: { inlayHints: hints === 'compact' || hints === 'off' ? hints : 'full' },
     files: { allowOutsideWorkspace: f.allowOutsideWorkspace === true },
   };
 }

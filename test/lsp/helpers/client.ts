@@ -81,6 +81,8 @@ export class TestClient {
   readonly status = new Waiter<{ state: string; message: string }>();
   /** Capabilities the server registered dynamically. */
   readonly registrations = new Waiter<{ method: string; registerOptions?: unknown }>();
+  /** workspace/inlayHint/refresh and workspace/codeLens/refresh requests from the server. */
+  readonly refreshes = new Waiter<string>();
   conn!: MessageConnection;
   proc!: ChildProcess;
   capabilities: Record<string, unknown> = {};
@@ -91,7 +93,7 @@ export class TestClient {
   /** Per URI: how many diagnostics notifications had arrived when it was last opened or changed. */
   private marks = new Map<string, number>();
 
-  async start(workspace: string): Promise<void> {
+  async start(workspace: string, initializationOptions: Record<string, unknown> = { workspaceTrusted: false }): Promise<void> {
     ensureBuilt();
     this.proc = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
@@ -105,14 +107,16 @@ export class TestClient {
       return null;
     });
     this.conn.onRequest('window/workDoneProgress/create', () => null);
+    this.conn.onRequest('workspace/inlayHint/refresh', () => void this.refreshes.push('inlayHint'));
+    this.conn.onRequest('workspace/codeLens/refresh', () => void this.refreshes.push('codeLens'));
     this.conn.listen();
     const uri = pathToFileURL(workspace).href;
     const res = (await this.conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: uri,
       workspaceFolders: [{ uri, name: 'ws' }],
-      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
-      initializationOptions: { workspaceTrusted: false },
+      capabilities: { workspace: { configuration: true, inlayHint: { refreshSupport: true }, codeLens: { refreshSupport: true } }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+      initializationOptions,
     })) as { capabilities: Record<string, unknown> };
     this.capabilities = res.capabilities;
     this.conn.sendNotification('initialized', {});

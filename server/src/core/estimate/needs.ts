@@ -70,6 +70,13 @@ export function neededPoints(w: Workload, maxContext: Record<string, number | un
     const cap = maxContext[model];
     const points: MeasurePoint[] = [];
     for (const t of series(a.prefill, cap)) points.push({ kind: 'prefill', batch: 1, tokens: t });
+    // Batch 1 anchors the batch axis: with it and the plan's own batches measured, any batch in
+    // between (the marginal +1 sample, the fit-the-budget search) interpolates linearly in B.
+    for (const map of [a.step, a.score]) {
+      const bs = [...map.keys()];
+      if (bs.length && !bs.includes(1)) map.set(1, map.get(Math.min(...bs))!.slice());
+    }
+    if (a.run.size && !a.run.has(1)) a.run.add(1);
     for (const [b, cs] of a.step) {
       // Decode steps are summed over a range: always bracket it with the lattice (≥ 2 points).
       const lo = Math.min(...cs), hi = Math.max(...cs);

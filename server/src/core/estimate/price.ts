@@ -99,13 +99,43 @@ export function priceCall(call: PlanCall, f: ModelFacts | undefined, m: MachineF
   const t = f.table;
   let hit: Lookup | undefined;
   if (t) {
-    if (call.kind === 'prefill') hit = t.at({ kind: 'prefill', batch: 1, tokens: call.tokens });
-    else if (call.kind === 'score') hit = t.at({ kind: 'score', batch: call.batch, tokens: call.tokens });
-    else if (call.kind === 'run') hit = t.at({ kind: 'run', batch: call.batch });
-    else if (call.kind === 'steps') hit = t.sumSteps(call.batch, call.context, call.count);
+    const lookup = (b: number): Lookup | undefined => {
+      if (call.kind === 'prefill') return t.at({ kind: 'prefill', batch: 1, tokens: call.tokens });
+      if (call.kind === 'score') return t.at({ kind: 'score', batch: b, tokens: call.tokens });
+      if (call.kind === 'run') return t.at({ kind: 'run', batch: b });
+      if (call.kind === 'steps') return t.sumSteps(b, call.context, call.count);
+      return undefined;
+    };
+    hit = lookup(call.batch);
+    const kind = call.kind === 'steps' ? 'step' : call.kind;
+    if (!hit && call.kind !== 'prefill' && (kind === 'step' || kind === 'score' || kind === 'run')) {
+      // A batch the grid lacks (e.g. the marginal +1 sample): linear in B between measured batches,
+      // else the nearest measured batch scaled by the roofline's ratio between the two batches.
+      const bs = t.batches(kind);
+      const lo = [...bs].reverse().find((b) => b < call.batch);
+      const hi = bs.find((b) => b > call.batch);
+      const a = lo !== undefined ? lookup(lo) : undefined;
+      const c = hi !== undefined ? lookup(hi) : undefined;
+      if (a && c && lo !== undefined && hi !== undefined) {
+        const w = (call.batch - lo) / (hi - lo);
+        hit = { ms: a.ms + w * (c.ms - a.ms), provenance: 'interpolated', sources: [...a.sources.slice(0, 2), ...c.sources.slice(0, 2)], ci: Math.max(a.ci ?? 0, c.ci ?? 0) };
+      } else if (a || c) {
+        const near = (a ? lo : hi)!;
+        const base = (a ?? c)!;
+        const ratio = analyticMs({ ...call, batch: call.batch } as PlanCall, f, m) / Math.max(1e-9, analyticMs({ ...call, batch: near } as PlanCall, f, m));
+        hit = { ms: base.ms * (Number.isFinite(ratio) && ratio > 0 ? ratio : call.batch / near), provenance: 'extrapolated', sources: [`${base.sources[0] ?? ''} scaled to B=${call.batch}`], ci: base.ci };
+      }
+    }
   }
   if (hit) return { ...hit, flops };
-  // Analytic: weights are read once per run; KV and activations stream with the batch.
+  const ms = analyticMs(call, f, m);
+  const provenance: Provenance = m.roofline.source === 'calibrated' ? 'calibrated' : 'analytic';
+  return { ms, provenance, sources: [`roofline (${m.roofline.source})`], flops };
+}
+
+/** The roofline price of a call: weights are read once per run; KV and activations stream with the batch. */
+function analyticMs(call: PlanCall, f: ModelFacts, m: MachineFacts): number {
+  const flops = callFlops(call, f);
   const w = f.streamedWeightBytes ?? f.weightBytes ?? 0;
   const kv = f.kvBytesPerToken ?? 0;
   let ms = 0;
@@ -125,6 +155,5 @@ export function priceCall(call: PlanCall, f: ModelFacts | undefined, m: MachineF
       break;
     }
   }
-  const provenance: Provenance = m.roofline.source === 'calibrated' ? 'calibrated' : 'analytic';
-  return { ms, provenance, sources: [`roofline (${m.roofline.source})`], flops };
+  return ms;
 }

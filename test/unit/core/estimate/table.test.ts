@@ -40,7 +40,7 @@ describe('core/estimate/table (interpolation and integration over contexts)', ()
     assert.deepEqual(latticeCover(200, 1700, 1000), [192, 256, 384, 512, 768, 1000]);
   });
 
-  it('needed points: the plan’s batches, exact prompt lengths, a bracketing context grid, verifier tokens', () => {
+  it('needed points: the plan’s batches (and batch 1), exact prompt lengths, a bracketing context grid, verifier tokens', () => {
     const p = parseConfig('version: 1\nmodels:\n  g: { path: g.onnx }\n  v: { path: v.onnx }\nstrategy:\n  approach: best_of_n\n  model: g\n  verifier: v\n  n: 6\n  parallel: 4\nworkload:\n  prompt_tokens: 100\n  output_tokens: 50\n');
     const needs = neededPoints(planQueries(p.config, 5));
     const g = needs.find((n) => n.model === 'g')!.points;
@@ -48,6 +48,7 @@ describe('core/estimate/table (interpolation and integration over contexts)', ()
     assert.deepEqual(g.filter((x) => x.kind === 'step' && x.batch === 4).map((x) => (x as { context: number }).context), [96, 128, 192]);
     assert.deepEqual(g.filter((x) => x.kind === 'step' && x.batch === 2).length, 3);
     const v = needs.find((n) => n.model === 'v')!.points;
-    assert.deepEqual(v, [{ kind: 'score', batch: 4, tokens: 150 }, { kind: 'score', batch: 2, tokens: 150 }]);
+    assert.deepEqual(v, [{ kind: 'score', batch: 4, tokens: 150 }, { kind: 'score', batch: 2, tokens: 150 }, { kind: 'score', batch: 1, tokens: 150 }]);
+    assert.deepEqual(g.filter((x) => x.kind === 'step' && x.batch === 1).length, 3, 'batch 1 anchors the batch axis');
   });
 });

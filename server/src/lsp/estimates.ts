@@ -1,0 +1,305 @@
+/**
+ * Estimates in the language server: one EstimateStore per server holds each open config's latest
+ * estimate (from cached measurements — never a model run per keystroke), computed once per document
+ * version, and turns it into inlay hints, the code lens, budget diagnostics, hover breakdowns and
+ * fit-the-budget quick-fixes (service/estimates.ts renders them). Plan-driven profiling
+ * (`ttcLens/profileEstimate`, the lens's "Profile", or `autoProfile` on open) and `ttcLens/runBenchmark`
+ * run in the profiler process; when they finish, hints and lenses are refreshed.
+ */
+import { type CancellationToken, type Diagnostic, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import * as fs from 'node:fs';
+import type { ParsedConfig } from '../core/config/parse';
+import type { ModelEntry } from '../core/config/types';
+import { resolveModelPath } from '../core/config/parse';
+import { setValue } from '../core/config/edit';
+import { stableStringify } from '../core/profile/cache';
+import type { Profiler } from '../core/profile/profiler';
+import type { Outcome } from '../core/profile/protocol';
+import { onnxFacts, shapeOnlyFacts } from '../core/estimate/facts';
+import { fitBudget } from '../core/estimate/fit';
+import { PointStore } from '../core/estimate/measure';
+import { runPipeline, type PipelineResult } from '../core/estimate/pipeline';
+import { planQueries } from '../core/estimate/plan';
+import type { ModelFacts } from '../core/estimate/price';
+import type { ExecuteResult } from '../core/estimate/protocol';
+import { estimateJson, fmtBytes, fmtMs } from '../core/estimate/format';
+import { summarize as benchSummary, relError } from '../core/estimate/benchSummary';
+import { budgetDiagnostics, codeLenses, estimateMarkdown, fitActions, inlayHints, isEstimateKey, type HintMode } from '../service/estimates';
+import { EstimateRequest, ProfileEstimateRequest, RunBenchmarkRequest, type EstimateParams, type EstimateResult, type RunBenchmarkParams, type RunBenchmarkResult } from '../protocol';
+import type { Feature, ServerContext } from './context';
+import { registerDiagnosticSource } from './diagnosticSources';
+import { fileAccessFor } from './fileAccess';
+import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
+import { modelSummaries } from './modelCache';
+
+export interface DocEstimate {
+  version: number;
+  parsed: ParsedConfig;
+  result?: PipelineResult;
+  /** Why there is no estimate (config errors, no strategy, unreadable models). */
+  reason?: string;
+}
+
+/** The server's estimates, by document; one per server (the store hangs off the context). */
+export class EstimateStore {
+  private readonly memo = new Map<string, { version: number; p: Promise<DocEstimate> }>();
+  private readonly facts = new Map<string, Promise<ModelFacts>>();
+  private store?: PointStore;
+  readonly pending = new Set<string>();
+
+  constructor(private readonly ctx: ServerContext, private readonly profiler: () => Profiler) {}
+
+  private points(): PointStore {
+    return (this.store ??= new PointStore(this.profiler().cache.dir));
+  }
+
+  /** Forget everything (a model file changed, trust changed, a profile finished). */
+  clear(): void {
+    this.memo.clear();
+    this.facts.clear();
+    this.store = undefined;
+  }
+
+  private async factsFor(name: string, abs: string, spec: ModelEntry): Promise<ModelFacts> {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(abs);
+    } catch {
+      return { name, source: 'unavailable', notes: ['the file does not exist'] };
+    }
+    if (!st.isFile()) return { name, source: 'unavailable', notes: ['not a regular file'] };
+    const key = `${abs}|${st.size}|${st.mtimeMs}|${stableStringify(spec.dims ?? {})}|${spec.precision ?? ''}`;
+    let f = this.facts.get(key);
+    if (!f) {
+      f = (spec.path ? onnxFacts(name, abs, spec, (file, bind) => modelSummaries.get(file, bind)) : Promise.resolve(shapeOnlyFacts(name, abs, spec))).catch(
+        (e): ModelFacts => ({ name, source: 'unavailable', notes: [e instanceof Error ? e.message : String(e)] }),
+      );
+      this.facts.set(key, f);
+    }
+    return { ...(await f), name };
+  }
+
+  /** The estimate for a document's current version (computed once per version). */
+  get(doc: TextDocument): Promise<DocEstimate> {
+    const m = this.memo.get(doc.uri);
+    if (m && m.version === doc.version) return m.p;
+    const p = this.compute(doc);
+    this.memo.set(doc.uri, { version: doc.version, p });
+    return p;
+  }
+
+  private async compute(doc: TextDocument): Promise<DocEstimate> {
+    const parsed = languageServiceFor(this.ctx).parse(doc);
+    const out: DocEstimate = { version: doc.version, parsed };
+    const fsPath = fsPathOf(doc.uri);
+    if (!fsPath) return { ...out, reason: 'save the config to estimate it (model paths are relative to its file)' };
+    if (parsed.problems.some((p) => p.severity === 'error')) return { ...out, reason: 'the config has errors' };
+    const config = parsed.config;
+    if (!config.strategy) return { ...out, reason: 'no strategy to estimate' };
+    const access = await fileAccessFor(this.ctx, doc.uri);
+    const facts: Record<string, ModelFacts> = {};
+    for (const [name, spec] of Object.entries(config.models)) {
+      const ref = spec.path ?? spec.config;
+      if (!ref) continue;
+      const abs = resolveModelPath(fsPath, ref);
+      if (!access.allowed(abs)) {
+        facts[name] = { name, source: 'unavailable', notes: ['outside the workspace: not read'] };
+        continue;
+      }
+      facts[name] = await this.factsFor(name, abs, spec);
+    }
+    try {
+      const result = await runPipeline({ config, configPath: fsPath, profiler: this.profiler(), store: this.points(), profile: false, facts });
+      return { ...out, result };
+    } catch (e) {
+      return { ...out, reason: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  /** Plan-driven profile of a config (trusted workspaces only), then fresh estimates everywhere. */
+  async profile(doc: TextDocument, signal: AbortSignal, onProgress: (m: string, f?: number) => void): Promise<DocEstimate> {
+    const cur = await this.get(doc);
+    if (!cur.result) return cur;
+    const fsPath = fsPathOf(doc.uri)!;
+    this.pending.add(doc.uri);
+    try {
+      const facts = Object.fromEntries(Object.entries(cur.result.facts).map(([k, f]) => [k, { ...f, table: undefined, sessionRssBytes: undefined }]));
+      await runPipeline({ config: cur.parsed.config, configPath: fsPath, profiler: this.profiler(), store: this.points(), profile: true, facts, signal, onProgress });
+    } finally {
+      this.pending.delete(doc.uri);
+      this.memo.clear();
+    }
+    return this.get(doc);
+  }
+}
+
+function hintMode(raw: unknown): HintMode {
+  return raw === 'compact' || raw === 'off' ? raw : 'full';
+}
+
+function register(ctx: ServerContext): void {
+  const est = new EstimateStore(ctx, () => ctx.profiler());
+  ctx.estimates = est;
+  const refresh = () => {
+    void ctx.connection.languages.inlayHint.refresh().catch(() => undefined);
+    void ctx.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  };
+  ctx.onRevalidate(() => {
+    est.clear();
+    refresh();
+  });
+
+  registerDiagnosticSource(async (doc) => {
+    if (!isTtcDocument(doc)) return [];
+    const e = await est.get(doc);
+    return e.result ? budgetDiagnostics(doc, e.parsed, e.result.estimate) : [];
+  });
+
+  ctx.connection.languages.inlayHint.on(async (p) => {
+    const doc = ctx.documents.get(p.textDocument.uri);
+    if (!doc || !isTtcDocument(doc)) return [];
+    const settings = await ctx.getSettings(doc.uri);
+    const mode = hintMode(settings.estimates.inlayHints);
+    if (mode === 'off') return [];
+    const e = await est.get(doc);
+    if (!e.result) return [];
+    const all = inlayHints(doc, e.parsed, e.result.estimate, mode);
+    return all.filter((h) => h.position.line >= p.range.start.line && h.position.line <= p.range.end.line);
+  });
+
+  ctx.connection.onCodeLens(async (p) => {
+    const doc = ctx.documents.get(p.textDocument.uri);
+    if (!doc || !isTtcDocument(doc)) return [];
+    const e = await est.get(doc);
+    const session = e.result?.session;
+    return codeLenses(e.result?.estimate, { provider: e.parsed.config.hardware.provider ?? 'cpu', threads: session?.threads ?? 0, trusted: ctx.workspaceTrusted, pending: est.pending.has(doc.uri) }, doc.uri);
+  });
+
+  ctx.connection.onRequest(EstimateRequest, async (params: EstimateParams): Promise<EstimateResult> => {
+    const doc = ctx.documents.get(params.uri);
+    if (!doc) return { error: 'the config is not open' };
+    const e = await est.get(doc);
+    if (!e.result) return { error: e.reason ?? 'no estimate' };
+    const title = `**${params.uri.split('/').pop()}** — ${e.parsed.config.strategy?.approach}`;
+    return { markdown: `${title}\n\n${estimateMarkdown(e.result.estimate)}`, estimate: estimateJson(e.result.estimate) };
+  });
+
+  const progressFor = async (token: string | number | undefined, attached: WorkDoneProgressReporter | undefined) =>
+    token !== undefined ? (attached ?? ctx.connection.window.attachWorkDoneProgress(token)) : await ctx.connection.window.createWorkDoneProgress().catch(() => undefined);
+
+  ctx.connection.onRequest(ProfileEstimateRequest, async (params, token: CancellationToken, attached?: WorkDoneProgressReporter): Promise<EstimateResult> => {
+    const doc = ctx.documents.get(params.uri);
+    if (!doc) return { error: 'the config is not open' };
+    if (!ctx.workspaceTrusted) return { error: 'models are not executed in an untrusted workspace; estimates stay analytic' };
+    const ac = new AbortController();
+    token?.onCancellationRequested(() => ac.abort());
+    const progress = await progressFor(params.workDoneToken, attached);
+    (progress as { token?: CancellationToken } | undefined)?.token?.onCancellationRequested(() => ac.abort());
+    progress?.begin('TTC Lens: profiling what the estimate needs', 0, undefined, true);
+    refresh();
+    let e: DocEstimate;
+    try {
+      e = await est.profile(doc, ac.signal, (m, f) => progress?.report(f !== undefined ? Math.round(f * 100) : 0, m));
+    } finally {
+      progress?.done();
+    }
+    ctx.revalidateAll();
+    if (!e.result) return { error: e.reason ?? 'no estimate' };
+    return { markdown: estimateMarkdown(e.result.estimate), estimate: estimateJson(e.result.estimate) };
+  });
+
+  ctx.connection.onRequest(RunBenchmarkRequest, async (params: RunBenchmarkParams, token: CancellationToken, attached?: WorkDoneProgressReporter): Promise<RunBenchmarkResult> => {
+    const doc = ctx.documents.get(params.uri);
+    if (!doc) return { error: 'the config is not open' };
+    if (!ctx.workspaceTrusted) return { error: 'models are not executed in an untrusted workspace' };
+    const cur = await est.get(doc);
+    if (!cur.result) return { error: cur.reason ?? 'no estimate' };
+    const config = cur.parsed.config;
+    const shapeOnly = Object.entries(config.models).filter(([, m]) => !m.path).map(([n]) => n);
+    if (shapeOnly.length) return { error: `nothing can run without weights: ${shapeOnly.join(', ')} ${shapeOnly.length > 1 ? 'are' : 'is'} described by shape only` };
+    const ac = new AbortController();
+    token?.onCancellationRequested(() => ac.abort());
+    const progress = await progressFor(params.workDoneToken, attached);
+    (progress as { token?: CancellationToken } | undefined)?.token?.onCancellationRequested(() => ac.abort());
+    progress?.begin('TTC Lens: benchmark', 0, undefined, true);
+    try {
+      const queries = params.queries ?? 20;
+      const e = await est.profile(doc, ac.signal, (m, f) => progress?.report(f !== undefined ? Math.round(f * 30) : 0, `profiling: ${m}`));
+      if (!e.result || ac.signal.aborted) return { error: ac.signal.aborted ? 'cancelled' : (e.reason ?? 'no estimate') };
+      const w = planQueries(config, queries);
+      const request = ctx.profiler().pool.request.bind(ctx.profiler().pool) as unknown as <T>(b: unknown, c: { timeoutMs?: number; signal?: AbortSignal; onProgress?: (m: string, f?: number) => void }) => Promise<Outcome<T>>;
+      const r = await request<ExecuteResult>(
+        { type: 'execute', options: { models: e.result.sessionModels, session: e.result.session, warmup: w.warmup, queries: w.queries, maxTimeMs: 300_000 } },
+        { timeoutMs: 900_000, signal: ac.signal, onProgress: (m, f) => progress?.report(30 + Math.round((f ?? 0) * 70), m) },
+      );
+      if (!r.ok) return { error: r.failure.message };
+      const b = benchSummary(r.value, e.result.estimate.calls, config.hardware.price_per_hour, r.value.env.machine.logicalCores);
+      const x = e.result.estimate;
+      const pct = (a: number, m: number) => `${relError(a, m) >= 0 ? '+' : ''}${(relError(a, m) * 100).toFixed(1)}%`;
+      const md = [
+        `**Benchmark** of ${params.uri.split('/').pop()} — ${b.queries} queries after 1 warm-up`,
+        '',
+        '| | p50 | p95 | mean |',
+        '|---|---|---|---|',
+        `| Measured | ${fmtMs(b.latency.p50_ms)} | ${fmtMs(b.latency.p95_ms)} | ${fmtMs(b.latency.mean_ms)} |`,
+        `| Estimate (${x.provenance.overall}) | ${fmtMs(x.latency.p50_ms)} | ${fmtMs(x.latency.p95_ms)} | ${fmtMs(x.latency.mean_ms)} |`,
+        `| Error | ${pct(x.latency.p50_ms, b.latency.p50_ms)} | ${pct(x.latency.p95_ms, b.latency.p95_ms)} | ${pct(x.latency.mean_ms, b.latency.mean_ms)} |`,
+        '',
+        `Calls: ${Object.entries(b.calls).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ')} (${b.calls_match ? 'equal to the plan' : 'differ from the plan'}) · peak RSS ${fmtBytes(b.memory.peak_bytes)} (estimate ${fmtBytes(x.memory.peak_bytes)}) · load average ${b.load.map((l) => l.toFixed(2)).join(' → ')}${b.busy ? ' — the machine was busy' : ''}`,
+      ].join('\n');
+      return { markdown: md, bench: { latency: b.latency, calls: b.calls, calls_match: b.calls_match, peak_rss_bytes: b.memory.peak_bytes, load: b.load, busy: b.busy }, estimate: estimateJson(x) };
+    } finally {
+      progress?.done();
+      refresh();
+    }
+  });
+
+  // `ttcLens.profiler.autoProfile`: profile what the estimate needs when a config opens (trusted only).
+  ctx.documents.onDidOpen((ev) => {
+    if (!isTtcDocument(ev.document) || !ctx.workspaceTrusted) return;
+    void ctx.getSettings(ev.document.uri).then(async (s) => {
+      if (!s.profiler.autoProfile || !ctx.workspaceTrusted) return;
+      await est.profile(ev.document, new AbortController().signal, () => undefined).catch(() => undefined);
+      ctx.revalidateAll();
+    });
+  });
+}
+
+/** Hover addition: the estimate's breakdown on strategy keys (the hover feature calls this). */
+export async function estimateHover(ctx: ServerContext, doc: TextDocument, offset: number): Promise<string | undefined> {
+  const store = ctx.estimates as EstimateStore | undefined;
+  if (!store) return undefined;
+  const e = await store.get(doc);
+  if (!e.result) return undefined;
+  const p = e.parsed;
+  const paths: Array<Array<string | number>> = [['strategy'], ['strategy', 'approach'], ...['n', 'parallel', 'beam_width', 'num_iterations', 'max_tokens', 'rounds', 'max_tokens_thinking', 'views', 'max_n', 'wave', 'stages'].map((k) => ['strategy', k])];
+  for (const path of paths) {
+    const k = p.keyRangeOf(path);
+    const v = p.rangeOf(path);
+    const inKey = k && offset >= k.start && offset <= k.end;
+    const inValue = v && path.length > 1 && offset >= v.start && offset <= v.end;
+    if ((inKey || inValue) && isEstimateKey(path)) return estimateMarkdown(e.result.estimate);
+  }
+  return undefined;
+}
+
+/** Quick-fixes that fit the budget, for the budget diagnostics in `diagnostics`. */
+export async function estimateFixes(ctx: ServerContext, doc: TextDocument, diagnostics: Diagnostic[]) {
+  const store = ctx.estimates as EstimateStore | undefined;
+  const budget = diagnostics.filter((d) => typeof d.code === 'string' && d.code.startsWith('budget-'));
+  if (!store || !budget.length) return [];
+  const e = await store.get(doc);
+  if (!e.result) return [];
+  const r = e.result;
+  const fixes = fitBudget({ config: e.parsed.config, models: r.facts, machine: r.machine, queries: r.estimate.queries });
+  const text = doc.getText();
+  return fitActions(doc, e.parsed, fixes, budget, (knob, value) =>
+    (setValue(text, ['strategy', knob], value) ?? []).map((t) => ({ range: { start: doc.positionAt(t.range.start), end: doc.positionAt(t.range.end) }, newText: t.newText })),
+  );
+}
+
+export const feature: Feature = {
+  capabilities: { inlayHintProvider: true, codeLensProvider: { resolveProvider: false } },
+  register,
+};

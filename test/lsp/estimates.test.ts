@@ -1,0 +1,170 @@
+/**
+ * Inline estimates in the real language server over stdio, with the real profiler process and the
+ * example models: plan-driven profiling on request, then inlay hints, the code lens, the hover
+ * breakdown, a budget diagnostic, and a fit-the-budget quick-fix that makes the config fit (checked
+ * by the server re-estimating the edited text); no model runs in an untrusted workspace.
+ */
+import { strict as assert } from 'node:assert';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { applyEdits } from '../../server/src/core/config/edit';
+import { ROOT, TestClient } from './helpers/client';
+
+interface Hint {
+  position: { line: number; character: number };
+  label: string;
+}
+interface Lens {
+  command?: { title: string; command: string };
+}
+interface Action {
+  title: string;
+  edit?: { changes: Record<string, Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }>> };
+}
+interface EstimateResult {
+  markdown?: string;
+  estimate?: { latency: { p50_ms: number; p95_ms: number }; provenance: { overall: string }; fits: boolean };
+  error?: string;
+}
+
+const config = (n: number, p95: string) =>
+  [
+    'version: 1',
+    'models:',
+    '  gen: { path: models/decoder-tiny.onnx }',
+    '  prm: { path: models/prm-tiny.onnx }',
+    'strategy:',
+    '  approach: best_of_n   # sample and score',
+    '  model: gen',
+    '  verifier: prm',
+    `  n: ${n}`,
+    'workload:',
+    '  prompt_tokens: 32',
+    '  output_tokens: { mean: 16, p95: 32 }',
+    'hardware: { threads: 1, price_per_hour: 0.40 }',
+    `budget: { latency: { p95: ${p95} } }`,
+    '',
+  ].join('\n');
+
+function offsetToPos(text: string, off: number) {
+  const before = text.slice(0, off).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1].length };
+}
+function posToOffset(text: string, p: { line: number; character: number }): number {
+  const lines = text.split('\n');
+  let o = 0;
+  for (let i = 0; i < p.line; i++) o += lines[i].length + 1;
+  return o + p.character;
+}
+
+describe('lsp: inline estimates', function () {
+  this.timeout(240_000);
+  const c = new TestClient();
+  let dir: string;
+  let uri: string;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ttc-lsp-est-'));
+    mkdirSync(path.join(dir, 'models'));
+    for (const m of ['decoder-tiny.onnx', 'prm-tiny.onnx']) copyFileSync(path.join(ROOT, 'examples', 'models', m), path.join(dir, 'models', m));
+    const file = path.join(dir, 'bon.ttc.yaml');
+    writeFileSync(file, config(8, '60s'));
+    uri = pathToFileURL(file).href;
+    await c.start(dir, { workspaceTrusted: true, storagePath: path.join(dir, 'storage') });
+  });
+  after(async () => {
+    await c.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('announces inlay hints and code lenses', () => {
+    assert.ok(c.capabilities.inlayHintProvider);
+    assert.ok(c.capabilities.codeLensProvider);
+  });
+
+  it('profiles what the plan needs on request, then shows measured hints, the lens and the hover breakdown', async () => {
+    const text = config(8, '60s');
+    c.open(uri, text);
+    await c.diagnosticsFor(uri, 1);
+    const before = await c.request<Hint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } } });
+    assert.ok(before.length > 0 && /analytic|calibrated/.test(before[0].label), `before profiling the hints are analytic and say so: ${JSON.stringify(before.map((h) => h.label))}`);
+    const refreshes = c.refreshes.items.length;
+    const r = await c.request<EstimateResult>('ttcLens/profileEstimate', { uri });
+    assert.equal(r.error, undefined);
+    assert.ok(['measured', 'interpolated'].includes(r.estimate!.provenance.overall), r.estimate!.provenance.overall);
+    await c.refreshes.waitFrom(refreshes, (k) => k === 'inlayHint');
+
+    const hints = await c.request<Hint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } } });
+    const approachLine = text.split('\n').findIndex((l) => l.includes('approach:'));
+    const nLine = text.split('\n').findIndex((l) => l.startsWith('  n:'));
+    const onApproach = hints.find((h) => h.position.line === approachLine);
+    assert.match(onApproach!.label, /≈ [\d.]+ (ms|s) p95 · \$[\d.e-]+\/1k · [\d.]+ (MiB|GiB)/);
+    assert.equal(onApproach!.position.character, text.split('\n')[approachLine].length, 'after the comment, at the end of the line');
+    assert.match(hints.find((h) => h.position.line === nLine)!.label, /\+1 sample ≈ \+[\d.]+ (ms|s)/);
+    assert.ok(hints.some((h) => /gen|%/.test(h.label) && h.position.line === 2), 'a hint on the model entry');
+
+    const lenses = await c.request<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.match(lenses[0].command!.title, /^Estimate: [\d.]+ (ms|s) p95 \((measured|interpolated), cpu × 1\)/);
+    assert.deepEqual(lenses.slice(1).map((l) => l.command!.title), ['Run Benchmark', 'Profile']);
+
+    const hover = await c.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: nLine, character: 3 } });
+    assert.match(hover.contents.value, /\*\*Estimate\*\*/);
+    assert.match(hover.contents.value, /Decode steps/);
+    assert.match(hover.contents.value, /Verifier/);
+    assert.match(hover.contents.value, /\+1 sample/);
+  });
+
+  it('a breached budget is a diagnostic on the budget and on n; the quick-fix sets n so that it fits', async () => {
+    const base = await c.request<EstimateResult>('ttcLens/estimate', { uri });
+    const tight = `${Math.max(1, Math.round(base.estimate!.latency.p95_ms * 0.4))}ms`;
+    const text = config(8, tight);
+    const v = c.change(uri, text);
+    const d = await c.diagnosticsFor(uri, v);
+    const budget = d.diagnostics.filter((x) => x.code === 'budget-latency-p95');
+    assert.equal(budget.length, 2, JSON.stringify(d.diagnostics));
+    assert.match(budget[0].message, /p95 latency ≈ .* exceeds the budget of .* \(\d+% over\)/);
+    const lines = budget.map((b) => text.split('\n')[b.range.start.line]);
+    assert.ok(lines.some((l) => l.startsWith('budget:')) && lines.some((l) => l.startsWith('  n:')), JSON.stringify(lines));
+
+    const actions = await c.request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: budget[1].range, context: { diagnostics: budget } });
+    const fix = actions.find((a) => /^Set n to \d+ — p95 ≈ .*, fits/.test(a.title));
+    assert.ok(fix, JSON.stringify(actions.map((a) => a.title)));
+    const edits = fix!.edit!.changes[uri].map((e) => ({ range: { start: posToOffset(text, e.range.start), end: posToOffset(text, e.range.end) }, newText: e.newText }));
+    const fixed = applyEdits(text, edits);
+    assert.match(fixed, /approach: best_of_n {3}# sample and score/, 'comments survive');
+    const v2 = c.change(uri, fixed);
+    const after = await c.diagnosticsFor(uri, v2);
+    assert.deepEqual(after.diagnostics.filter((x) => String(x.code).startsWith('budget-')), [], 'the fix makes the config fit');
+    void offsetToPos;
+  });
+});
+
+describe('lsp: inline estimates in an untrusted workspace', function () {
+  this.timeout(120_000);
+  const c = new TestClient();
+  let dir: string;
+  after(async () => {
+    await c.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('estimates analytically and never runs a model', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ttc-lsp-est-u-'));
+    mkdirSync(path.join(dir, 'models'));
+    for (const m of ['decoder-tiny.onnx', 'prm-tiny.onnx']) copyFileSync(path.join(ROOT, 'examples', 'models', m), path.join(dir, 'models', m));
+    const file = path.join(dir, 'bon.ttc.yaml');
+    writeFileSync(file, config(4, '60s'));
+    const uri = pathToFileURL(file).href;
+    await c.start(dir, { workspaceTrusted: false, storagePath: path.join(dir, 'storage') });
+    c.open(uri, config(4, '60s'));
+    await c.diagnosticsFor(uri, 1);
+    const r = await c.request<EstimateResult>('ttcLens/profileEstimate', { uri });
+    assert.match(r.error!, /untrusted/);
+    const e = await c.request<EstimateResult>('ttcLens/estimate', { uri });
+    assert.equal(e.estimate!.provenance.overall, 'analytic');
+    const lenses = await c.request<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.equal(lenses.length, 1, 'no Run Benchmark / Profile lens when nothing may run');
+  });
+});
