@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ServerCapabilities } from 'vscode-languageclient/node';
 import { createCommands, SUMMARY_SCHEME, SummaryDocuments } from './commands';
 import { Ctx } from './ctx';
+import { createEstimateCommands } from './estimateCommands';
 
 /** What the extension exports (for other extensions and the in-host tests). */
 export interface TtcLensApi {
@@ -14,7 +15,7 @@ let ctx: Ctx | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<TtcLensApi> {
   const summaries = new SummaryDocuments();
-  const c = new Ctx(context, createCommands(summaries));
+  const c = new Ctx(context, { ...createCommands(summaries), ...createEstimateCommands(summaries) });
   ctx = c;
   context.subscriptions.push(c, vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, summaries));
   await vscode.commands.executeCommand('setContext', 'ttcLens.active', true);
