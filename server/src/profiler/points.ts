@@ -9,14 +9,14 @@
  */
 import { classifyFailure, failure } from '../core/profile/failures';
 import { buildInputs } from '../core/profile/inputs';
-import { sortedCopy, quantileSorted } from '../core/profile/stats';
+import { sortedCopy, quantileSorted, type LatencyStats } from '../core/profile/stats';
 import type { CopyBandwidthResult, MeasurePoint, PointResult, PointsRequestOptions, PointsResult } from '../core/estimate/protocol';
 import { decoderIo, embeddingRows, Generator, promptIds, verifierIo, Verifier, copyRows, type GenState } from './generation';
 import { isDecoder } from './decoder';
 import { MeasureError } from './measure';
 import { makeTensor, toFeeds } from './runtime';
-import { environment, loadAverage, rss, Sessions } from './sessions';
-import { timeRuns, type Progress, type TimingRule } from './timing';
+import { environment, gcCount, loadAverage, rss, Sessions } from './sessions';
+import { timeRuns as timeAfterWarmup, type Progress, type TimingRule } from './timing';
 
 /** Steps per window of a step point: contexts c − 4 … c + 4 (mean c), then the cache starts over. */
 export const STEP_WINDOW = 9;
@@ -92,6 +92,23 @@ export async function measurePoints(o: PointsRequestOptions, progress: Progress)
   } finally {
     await sessions.releaseAll();
   }
+}
+
+/**
+ * One warm-up per shape, then more until the garbage collector has run once at this shape (at most
+ * half the point's time): the process's heap then holds its working size for this allocation rate,
+ * as in a running executor, and the timed runs do not pay for growing it.
+ */
+export async function timeRuns(run: () => Promise<unknown>, rule: TimingRule): Promise<LatencyStats> {
+  const gc0 = gcCount();
+  const t0 = performance.now();
+  let warm = 0;
+  do {
+    await run();
+    warm++;
+  } while (warm < rule.warmupRuns || (gcCount() === gc0 && performance.now() - t0 < rule.maxTimeMs / 2));
+  const stats = await timeAfterWarmup(run, { ...rule, warmupRuns: 0 });
+  return { ...stats, warmupRuns: warm };
 }
 
 async function stepWindow(g: Generator, st: GenState): Promise<void> {

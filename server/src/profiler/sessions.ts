@@ -7,6 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { classifyFailure, failure } from '../core/profile/failures';
 import { machineFingerprint } from '../core/profile/fingerprint';
 import type { RunEnvironment, TensorInfo } from '../core/profile/protocol';
@@ -96,4 +97,17 @@ export function loadAverage(): number {
   } catch {
     return os.loadavg()[0];
   }
+}
+
+let gcs = 0;
+let observer: PerformanceObserver | undefined;
+/** Garbage collections seen so far in this process (counted from the first call). */
+export function gcCount(): number {
+  if (!observer) {
+    observer = new PerformanceObserver((list) => {
+      gcs += list.getEntries().length;
+    });
+    observer.observe({ entryTypes: ['gc'] });
+  }
+  return gcs;
 }

@@ -19,6 +19,17 @@ export function clampDelay(ms: number): number {
   return Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_TIMER_MS) : MAX_TIMER_MS;
 }
 
+/**
+ * glibc malloc settings for the profiler process (a caller's own environment wins). Every run hands
+ * its outputs (KV caches of up to tens of MB per step) to JavaScript, freed only when V8 collects
+ * them; with glibc's defaults the freed heap is trimmed back to the OS and large buffers are mmapped
+ * afresh, so later runs page-fault their memory back in — on a VM, faults cost ~10 µs each and made
+ * a 0.3 ms decode step read 2–3 ms in phases that follow the garbage collector. Keeping freed memory
+ * (no trim, no per-buffer mmap below 32 MB, glibc's maximum) makes timings steady once the heap has
+ * reached its working size; the price is that the process's RSS stays at its peak.
+ */
+export const WORKER_MALLOC: Record<string, string> = { MALLOC_TRIM_THRESHOLD_: String(2 ** 40), MALLOC_MMAP_THRESHOLD_: String(32 * 2 ** 20) };
+
 export interface PoolOptions {
   /** Number of processes (default 1: measurements on one machine should not compete for cores). */
   size?: number;
@@ -62,8 +73,8 @@ class Proc {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
       // The worker watches this pid and exits when it goes (profiler/orphanWatch.ts); ORT's device id
-      // and telemetry stay off (README: no telemetry).
-      env: { ...process.env, TTC_LENS_PARENT_PID: String(process.pid), ORT_DISABLE_TELEMETRY: '1' },
+      // and telemetry stay off (README: no telemetry); glibc keeps freed memory (WORKER_MALLOC).
+      env: { ...WORKER_MALLOC, ...process.env, TTC_LENS_PARENT_PID: String(process.pid), ORT_DISABLE_TELEMETRY: '1' },
     });
     this.child.stderr?.setEncoding('utf8');
     this.child.stderr?.on('data', (d: string) => {
