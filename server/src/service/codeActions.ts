@@ -1,40 +1,26 @@
 /**
  * Quick-fixes for config problems whose fix is unambiguous text: a misspelt key or value with a
  * "did you mean", an undefined model reference, a model file with a near-name in the same folder, and
- * a DVTS `n` that is not a multiple of `beam_width`. Each problem's `data` carries what its fix needs;
- * the fix replaces exactly the problem's range. Problems are recomputed from the document rather than
+ * a DVTS `n` that is not a multiple of `beam_width`. Each rule offers its fixes beside its check (a
+ * `FixTable`: core/config/structure.ts for the schema's problems, `fixes` of each rule in
+ * service/validation); each problem's typed `data` carries what its fix needs, and the fix replaces
+ * exactly the problem's range. Problems are recomputed from the document rather than
  * read back from the client, so a fix never applies to stale text.
  */
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Problem } from '../core/config/parse';
+import type { FixTable, Problem, QuickFix } from '../core/config/problem';
+import { STRUCTURE_FIXES } from '../core/config/structure';
+import { RULES } from './validation';
 import { toDiagnostic } from './diagnostics';
 
-interface Fix {
-  title: string;
-  text: string;
-  preferred: boolean;
-}
+/** Quick-fixes by problem code: the schema check's and each semantic rule's, each written beside its check. */
+const FIXES: FixTable = Object.assign({}, STRUCTURE_FIXES, ...RULES.map((r) => r.fixes ?? {}));
 
 /** Text fixes for one problem (none when the problem has no mechanical fix). */
-export function fixesFor(p: Problem): Fix[] {
-  const d = (p.data ?? {}) as { suggestion?: unknown; fits?: unknown; path?: unknown };
-  const suggestion = typeof d.suggestion === 'string' && d.suggestion ? d.suggestion : undefined;
-  switch (p.code) {
-    case 'unknown-key':
-      return suggestion ? [{ title: `Rename to '${suggestion}'`, text: suggestion, preferred: true }] : [];
-    case 'invalid-value':
-    case 'unknown-approach':
-    case 'undefined-model':
-    case 'file-not-found':
-      return suggestion ? [{ title: `Change to '${suggestion}'`, text: suggestion, preferred: true }] : [];
-    case 'dvts-divisibility': {
-      const fits = Array.isArray(d.fits) ? d.fits.filter((n): n is number => Number.isInteger(n) && n > 0) : [];
-      return fits.map((n, i) => ({ title: `Set n to ${n} (a multiple of beam_width)`, text: String(n), preferred: i === 0 && fits.length === 1 }));
-    }
-    default:
-      return [];
-  }
+export function fixesFor(p: Problem): QuickFix[] {
+  const fix = FIXES[p.code] as ((p: Problem) => QuickFix[]) | undefined;
+  return fix ? fix(p) : [];
 }
 
 /** Keep the user's quoting: replacing `"reward"` gives `"rewarder"`, not a bare word. */

@@ -1,5 +1,4 @@
-/** Every problem code with a one-line description (SARIF rules, docs/config.md). */
-export const PROBLEM_CODES: Record<string, string> = {
+const CODES = {
   'yaml-syntax': 'The file is not valid YAML.',
   'duplicate-key': 'A key appears twice in the same mapping.',
   'too-large': 'The file is too large to be a TTC config.',
@@ -26,4 +25,13 @@ export const PROBLEM_CODES: Record<string, string> = {
   inconsistent: 'Values that contradict each other (p50 above p95, a wave above max_n…).',
   unreadable: 'The file could not be read.',
   internal: 'TTC Lens failed while checking (a bug; please report it).',
-};
+} as const satisfies Record<string, string>;
+
+/** A problem's stable identifier. */
+export type ProblemCode = keyof typeof CODES;
+
+/** Every problem code with a one-line description (SARIF rules, docs/config.md); any string may be looked up. */
+export const PROBLEM_CODES: Readonly<Record<ProblemCode, string>> & { readonly [code: string]: string | undefined } = CODES;
+
+/** The codes in documentation order. */
+export const PROBLEM_CODE_LIST = Object.keys(CODES) as ProblemCode[];

@@ -2,7 +2,7 @@
  * The key reference of docs/config.md, rendered from the JSON schema and the problem-code table so
  * the docs are written once (test/unit/core/config/reference.test.ts keeps the file in sync).
  */
-import { PROBLEM_CODES } from './codes';
+import { PROBLEM_CODE_LIST, PROBLEM_CODES } from './codes';
 import { boundsWords, deref, schemaAt, typeWords, type SchemaNode } from './schema';
 import { UNIT_EXAMPLES } from './units';
 import type { Path } from './yamlAst';
@@ -62,7 +62,7 @@ export function renderReference(): string {
     '',
     '| Code | Meaning |',
     '|---|---|',
-    ...Object.entries(PROBLEM_CODES).map(([code, text]) => `| <a id="${code}"></a>\`${code}\` | ${cell(text)} |`),
+    ...PROBLEM_CODE_LIST.map((code) => `| <a id="${code}"></a>\`${code}\` | ${cell(PROBLEM_CODES[code])} |`),
     '',
   ];
   return lines.join('\n');

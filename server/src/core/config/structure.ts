@@ -8,7 +8,7 @@ import { SCHEMA, boundsWords, keysAt, schemaAt, typeWords } from './schema';
 import { closestOf, didYouMean, listOf } from './suggest';
 import { UNIT_EXAMPLES } from './units';
 import { keyRange, valueRange, type OffsetRange, type Path } from './yamlAst';
-import type { Problem } from './problem';
+import { suggestionFix, type FixTable, type Problem } from './problem';
 
 let validator: ValidateFunction | undefined;
 function getValidator(): ValidateFunction {
@@ -176,3 +176,10 @@ function describe(e: ErrorObject, path: Path, raw: unknown, doc: Document, fallb
       return { message: `'${where}': ${e.message ?? 'invalid value'}.`, severity: 'error', range: vRange, code: 'invalid-value', data: { path } };
   }
 }
+
+/** Quick-fixes for the schema's problems: a misspelt key or value becomes the suggestion. */
+export const STRUCTURE_FIXES: FixTable = {
+  'unknown-key': (p) => suggestionFix('Rename to', p.data?.suggestion),
+  'invalid-value': (p) => suggestionFix('Change to', p.data?.suggestion),
+  'unknown-approach': (p) => suggestionFix('Change to', p.data?.suggestion),
+};

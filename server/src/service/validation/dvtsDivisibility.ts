@@ -22,4 +22,10 @@ export const rule: Rule = {
       },
     ];
   },
+  fixes: {
+    'dvts-divisibility': (p) => {
+      const fits = Array.isArray(p.data?.fits) ? p.data.fits.filter((n) => Number.isInteger(n) && n > 0) : [];
+      return fits.map((n, i) => ({ title: `Set n to ${n} (a multiple of beam_width)`, text: String(n), preferred: i === 0 && fits.length === 1 }));
+    },
+  },
 };

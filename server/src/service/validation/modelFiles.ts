@@ -7,6 +7,7 @@
 import * as nodePath from 'node:path';
 import { resolveModelPath, type Problem } from '../../core/config/parse';
 import { closest } from '../../core/config/suggest';
+import { suggestionFix } from '../../core/config/problem';
 import type { Rule, RuleDoc } from './rule';
 
 /** A file next to the missing one with a close name (`decoder_tiny.onnx` for `decoder-tiny.onnx`). */
@@ -88,5 +89,9 @@ export const rule: Rule = {
       }
     }
     return out;
+  },
+  fixes: {
+    // A file next to the missing one with a close name.
+    'file-not-found': (p) => suggestionFix('Change to', p.data?.suggestion),
   },
 };

@@ -1,6 +1,7 @@
 /** `undefined-model`: strategy.model, verifier, stage models and ensemble members must name a model. */
 import { closestOf, didYouMean, listOf } from '../../core/config/suggest';
 import type { Problem } from '../../core/config/parse';
+import { suggestionFix } from '../../core/config/problem';
 import { rawStrategy, type Rule } from './rule';
 
 export const rule: Rule = {
@@ -32,5 +33,8 @@ export const rule: Rule = {
       });
     }
     return out;
+  },
+  fixes: {
+    'undefined-model': (p) => suggestionFix('Change to', p.data?.suggestion),
   },
 };

@@ -1,4 +1,5 @@
 import type { ParsedConfig, Problem } from '../../core/config/parse';
+import type { FixTable, ProblemCode } from '../../core/config/problem';
 
 /** What a rule may know about the document beyond its text. The service does no I/O of its own. */
 export interface RuleDoc {
@@ -23,8 +24,10 @@ export interface RuleDoc {
 /** One semantic rule (the yaml-language-server `AdditionalValidator` pattern). */
 export interface Rule {
   /** Matches the `code` of the problems it reports (docs/config.md lists them). */
-  id: string;
+  id: ProblemCode;
   validate(doc: RuleDoc, parsed: ParsedConfig): Problem[];
+  /** Quick-fixes for the problems this rule reports, by code. */
+  fixes?: FixTable;
 }
 
 /** Raw strategy mapping (keys as written, including ones the typed config drops). */
