@@ -93,6 +93,9 @@ describe('cli: hostile inputs (issue 9)', function () {
     const fifo = await cli(['check', p('fifo.ttc.yaml'), '--format', 'json'], 20_000);
     assert.equal(fifo.code, 1, fifo.stderr);
     assert.match(JSON.parse(fifo.stdout)[0].message, /FIFO/);
+    const zero = await cli(['check', '/dev/zero', '--format', 'json'], 20_000);
+    assert.equal(zero.code, 1, zero.stderr);
+    assert.match(JSON.parse(zero.stdout)[0].message, /special \(kernel or device\) file/);
     const huge = await cli(['check', p('huge.ttc.yaml'), '--format', 'json'], 20_000);
     assert.equal(huge.code, 1, huge.stderr);
     const f = JSON.parse(huge.stdout)[0];
