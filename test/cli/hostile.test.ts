@@ -15,6 +15,7 @@ import { parseConfig } from '../../server/src/core/config/parse';
 import { parseSamples } from '../../server/src/core/profile/inputs';
 import { ProfilerPool } from '../../server/src/core/profile/pool';
 import { tempDir } from '../unit/core/onnx/helpers';
+import { writeManyNodeModel } from '../unit/core/onnx/manyNodes';
 
 const ROOT = path.join(__dirname, '..', '..');
 const posix = process.platform !== 'win32';
@@ -73,11 +74,28 @@ describe('cli: hostile inputs (issue 9)', function () {
     }
   });
 
+  it('profile --static and check answer a 400,000-node model at once (a count, not a read)', async () => {
+    writeManyNodeModel(p('many.onnx'), 400_000);
+    const r = await cli(['profile', p('many.onnx'), '--static']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /too large to analyse here \(400,000 nodes; the limit is 250,000: pass --max-nodes 400000/);
+    assert.ok(r.ms < 10_000, `${r.ms} ms`);
+    assert.equal(parseStatic(['m.onnx', '--max-nodes', '400000']).maxNodes, 400_000);
+    assert.match(parseStatic(['m.onnx', '--max-nodes', '-3']).error!, /--max-nodes/);
+    writeFileSync(p('model-many.ttc.yaml'), 'version: 1\nmodels:\n  m: { path: many.onnx }\n');
+    const c = await cli(['check', p('model-many.ttc.yaml')]);
+    assert.equal(c.code, 0, c.stdout);
+    assert.ok(c.ms < 10_000, `${c.ms} ms`);
+  });
+
   it('check refuses a FIFO config and a 3 GB config by type and size, without reading them', async function () {
     if (!posix) this.skip();
     const fifo = await cli(['check', p('fifo.ttc.yaml'), '--format', 'json'], 20_000);
     assert.equal(fifo.code, 1, fifo.stderr);
     assert.match(JSON.parse(fifo.stdout)[0].message, /FIFO/);
+    const zero = await cli(['check', '/dev/zero', '--format', 'json'], 20_000);
+    assert.equal(zero.code, 1, zero.stderr);
+    assert.match(JSON.parse(zero.stdout)[0].message, /special \(kernel or device\) file/);
     const huge = await cli(['check', p('huge.ttc.yaml'), '--format', 'json'], 20_000);
     assert.equal(huge.code, 1, huge.stderr);
     const f = JSON.parse(huge.stdout)[0];

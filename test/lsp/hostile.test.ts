@@ -138,6 +138,12 @@ describe('lsp: hostile workspaces (issue 9)', function () {
     client.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
   });
 
+  it('ttcLens/listModels skips a FIFO named *.ttc.yaml instead of blocking on it', async () => {
+    execFileSync('mkfifo', [path.join(ws, 'trap.ttc.yaml')]);
+    const r = await within(10_000, client.request<{ models: Array<{ name: string }> }>('ttcLens/listModels', {}), 'listModels');
+    assert.ok(r.models.some((m) => m.name === 'ok'));
+  });
+
   it('still answers shutdown after all of that', async () => {
     await within(10_000, client.request('textDocument/hover', { textDocument: { uri }, position: at(text, 'models/fifo.onnx') }), 'hover');
     const t0 = Date.now();

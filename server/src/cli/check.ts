@@ -13,6 +13,7 @@ import { findConfigFiles } from '../core/config/discover';
 import { getLanguageService } from '../service/languageService';
 import { fileTypeProblem, readSmallTextFile } from '../core/model/files';
 import { readModel } from '../core/onnx/reader';
+import { countMainGraphNodes } from '../core/onnx/count';
 import { readRegularText, UnsafeFileError } from '../core/safeFs';
 
 const USAGE = `Usage: ttc-lens check <files or folders…> [--format text|json|sarif]
@@ -37,8 +38,8 @@ export interface Finding {
 /** A config file bigger than this is refused before reading (the parser's own limit is 256 K characters). */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
-/** Models with more nodes are not read through by `check` (they are not errors: see `profile --static`). */
-const CHECK_MAX_NODES = 1_000_000;
+/** Models with more nodes are only checked for framing (a tag walk), not read through. */
+const CHECK_MAX_NODES = 100_000;
 
 /**
  * What is wrong with an existing model file: its type (folder, FIFO, device: no read), else whether
@@ -48,6 +49,10 @@ export function checkModelFile(abs: string): string | undefined {
   const kind = fileTypeProblem(abs);
   if (kind) return kind;
   try {
+    // A quick walk of the field tags finds a truncated or mis-framed file; a big model that frames
+    // well is not read through (that is `profile --static`'s job).
+    const nodes = countMainGraphNodes(abs, CHECK_MAX_NODES);
+    if (nodes !== undefined && nodes > CHECK_MAX_NODES) return undefined;
     readModel(abs, { maxNodes: CHECK_MAX_NODES });
     return undefined;
   } catch (e) {

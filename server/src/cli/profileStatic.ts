@@ -9,7 +9,8 @@ import * as nodePath from 'node:path';
 import { readSmallTextFile } from '../core/model/files';
 import { describeShapeOnly } from '../core/model/format';
 import { PRECISION_BYTES } from '../core/model/geometry';
-import { parseBindings } from '../core/bindings';
+import { parseBindings, parseDim } from '../core/bindings';
+import { countMainGraphNodes } from '../core/onnx/count';
 
 const HELP = `Usage: ttc-lens profile <model.onnx | config.json | genai_config.json> --static [options]
 
@@ -25,6 +26,8 @@ Options:
   --nodes             Include per-node FLOPs (text: top 20; JSON: all).
   --precision P       Weight precision of a .json description: fp32, fp16, bf16, int8, int4
                       (default: its torch_dtype, else fp16).
+  --max-nodes N       Analyse models of up to N nodes (default 250000; larger ones are refused
+                      at once with their node count).
   -h, --help          Show this help.
 
 Exit codes: 0 ok, 1 the model could not be read, 2 bad arguments.`;
@@ -36,12 +39,16 @@ export interface StaticArgs {
   nodes: boolean;
   help: boolean;
   precision?: string;
+  maxNodes: number;
   error?: string;
 }
 
+/** Default node limit, as in the editor (core/onnx/analysisHost.ts): past it, reading takes many seconds. */
+export const DEFAULT_MAX_NODES = 250_000;
+
 /** Parse the arguments (exported for tests). */
 export function parseArgs(args: string[]): StaticArgs {
-  const out: StaticArgs = { bind: {}, json: false, nodes: false, help: false };
+  const out: StaticArgs = { bind: {}, json: false, nodes: false, help: false, maxNodes: DEFAULT_MAX_NODES };
   const addBind = (spec: string): void => {
     const err = parseBindings(spec, out.bind);
     if (err) out.error = err;
@@ -56,7 +63,12 @@ export function parseArgs(args: string[]): StaticArgs {
       if (v === undefined || !(v in PRECISION_BYTES)) out.error = `--precision expects one of ${Object.keys(PRECISION_BYTES).join(', ')}${v === undefined ? '' : `, got '${v}'`}`;
       else out.precision = v;
     }
-    else if (a === '--bind' || a === '-b') {
+    else if (a === '--max-nodes' || a.startsWith('--max-nodes=')) {
+      const v = a === '--max-nodes' ? args[++i] : a.slice('--max-nodes='.length);
+      const d = parseDim(v);
+      if ('error' in d) out.error = `--max-nodes ${d.error}`;
+      else out.maxNodes = d.value;
+    } else if (a === '--bind' || a === '-b') {
       const v = args[++i];
       if (v === undefined) out.error = '--bind needs name=value';
       else addBind(v);
@@ -83,7 +95,12 @@ export async function run(args: string[]): Promise<number> {
   let model;
   const t0 = performance.now();
   try {
-    model = readModel(a.file!);
+    // Count first (a tag walk): a model past the limit is refused in a moment, not read for minutes.
+    const count = countMainGraphNodes(a.file!, 100_000_000);
+    if (count !== undefined && count > a.maxNodes) {
+      throw new OnnxReadError(`too large to analyse here (${count.toLocaleString('en-US')} nodes; the limit is ${a.maxNodes.toLocaleString('en-US')}: pass --max-nodes ${count} to analyse it anyway)`);
+    }
+    model = readModel(a.file!, { maxNodes: Math.max(a.maxNodes, 1) });
   } catch (e) {
     const msg = e instanceof OnnxReadError ? e.message : e instanceof Error ? e.message : String(e);
     if (a.json) process.stdout.write(JSON.stringify({ path: a.file, error: msg }, null, 2) + '\n');

@@ -110,7 +110,7 @@ function register(ctx: ServerContext): void {
     }
     const result: ProfileModelsResult = { profiled: refused };
     if (!jobs.length) {
-      status({ state: 'ok', message: 'No ONNX models to profile in the open configs' });
+      status(refused.length ? { state: 'warning', message: `${refused.length} model(s) outside the workspace were not profiled` } : { state: 'ok', message: 'No ONNX models to profile in the open configs' });
       return result;
     }
     // A client that shows its own progress UI passes a workDoneToken and gets our reports on it (one

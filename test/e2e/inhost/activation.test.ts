@@ -23,6 +23,8 @@ describe('activation', () => {
     assert.equal(cfg.inspect('profiler.autoProfile')?.defaultValue, false);
     assert.equal(cfg.inspect('profiler.targetCi')?.defaultValue, 0.02);
     assert.deepEqual(cfg.inspect('defaultDims')?.defaultValue, {});
+    assert.equal(cfg.inspect('files.allowOutsideWorkspace')?.defaultValue, false);
+    assert.equal(cfg.inspect('profiler.maxMemoryMB')?.defaultValue, 0);
   });
 });
 

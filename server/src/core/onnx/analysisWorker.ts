@@ -7,7 +7,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { FileSource } from './source';
-import { Walker, WT_LEN, OnnxReadError } from './wire';
+import { OnnxReadError } from './wire';
+import { countMainGraphNodes } from './count';
 import { readModel, type ModelInfo } from './reader';
 import { analyzeModel } from './analyze';
 import { UnsafeFileError } from '../safeFs';
@@ -22,30 +23,6 @@ export interface AnalysisRequest {
 export type AnalysisReply =
   | { id: number; ok: true; summary: import('./analyze').ModelSummary }
   | { id: number; ok: false; error: string; offset?: number; tooLarge?: number };
-
-/**
- * Nodes of the main graph, counted from field tags only (payloads skipped), stopping past `limit`.
- * Returns undefined when the file is not framed like a model (the full reader explains why).
- */
-export function countMainGraphNodes(file: string, limit: number): number | undefined {
-  const src = new FileSource(file);
-  try {
-    const w = new Walker(src, 1 << 16, 32, Number.MAX_SAFE_INTEGER);
-    for (const f = w.fields(0, src.size, 'ModelProto'); f.next(); ) {
-      if (f.no !== 7 || f.wt !== WT_LEN) continue;
-      let n = 0;
-      for (const g = w.fields(f.start, f.start + f.len, 'GraphProto'); g.next(); ) {
-        if (g.no === 1 && ++n > limit) return n;
-      }
-      return n;
-    }
-    return 0;
-  } catch {
-    return undefined;
-  } finally {
-    src.close();
-  }
-}
 
 /** The last model read, kept for analyses under other bindings when it is small. */
 let last: { key: string; model: ModelInfo } | undefined;

@@ -10,15 +10,24 @@ import { closest } from '../../core/config/suggest';
 import { suggestionFix } from '../../core/config/problem';
 import type { Rule, RuleDoc } from './rule';
 
-/** A file next to the missing one with a close name (`decoder_tiny.onnx` for `decoder-tiny.onnx`). */
-function nearby(doc: RuleDoc, written: string, abs: string): string | undefined {
+/** Missing files that get a "did you mean" per document (each costs a folder listing and a fuzzy match). */
+const MAX_SUGGESTIONS = 20;
+
+/** A file next to the missing one with a close name (`decoder_tiny.onnx` for `decoder-tiny.onnx`); folders listed once per document. */
+function nearby(doc: RuleDoc, written: string, abs: string, listed: Map<string, string[] | undefined>): string | undefined {
   if (!doc.listDir) return undefined;
-  let names: string[];
-  try {
-    names = doc.listDir(nodePath.dirname(abs));
-  } catch {
-    return undefined;
+  const dir = nodePath.dirname(abs);
+  if (!listed.has(dir)) {
+    let names: string[] | undefined;
+    try {
+      names = doc.listDir(dir);
+    } catch {
+      names = undefined;
+    }
+    listed.set(dir, names);
   }
+  const names = listed.get(dir);
+  if (!names) return undefined;
   const hit = closest(nodePath.basename(abs), names);
   if (!hit) return undefined;
   const slash = Math.max(written.lastIndexOf('/'), written.lastIndexOf('\\'));
@@ -31,6 +40,8 @@ export const rule: Rule = {
   id: 'file-not-found',
   validate(doc, parsed) {
     const out: Problem[] = [];
+    const listed = new Map<string, string[] | undefined>();
+    let suggestions = 0;
     const rawModels = (parsed.raw as { models?: Record<string, unknown> } | null)?.models;
     for (const [name, m] of Object.entries(parsed.config.models)) {
       const raw = rawModels?.[name];
@@ -78,7 +89,8 @@ export const rule: Rule = {
         }
         const range = parsed.rangeOf(['models', name, key]);
         if (!range) continue;
-        const suggestion = nearby(doc, p, abs);
+        // A config naming thousands of missing files must not cost thousands of fuzzy matches.
+        const suggestion = suggestions++ < MAX_SUGGESTIONS ? nearby(doc, p, abs, listed) : undefined;
         out.push({
           message: `${KIND[key]} not found: '${p}' (looked for ${abs}). ${suggestion ? `Did you mean '${suggestion}'? ` : ''}Paths are relative to this config file.`,
           severity: 'error',
