@@ -40,7 +40,7 @@ export interface ModelSummaryResult {
 /** Client → server: profile every model referenced by the given (or all open) configs. */
 export const ProfileModelsRequest = 'ttcLens/profileModels';
 export interface ProfileModelsParams {
-  /** Config documents to profile; all open `ttc` documents when omitted. */
+  /** Config files to profile (open ones as edited, others from disk); all open `ttc` documents when omitted. */
   uris?: string[];
   /** Re-measure even when a cached result exists. */
   force?: boolean;
@@ -48,7 +48,14 @@ export interface ProfileModelsParams {
   workDoneToken?: string | number;
 }
 export interface ProfileModelsResult {
+  /** Models measured (ok) or whose measurement failed. */
   profiled: Array<{ model: string; path: string; ok: boolean; message: string; cached?: boolean }>;
+  /** Models of the configs that cannot be measured at all, and why (`kind`: shape-only, missing, untrusted, not-onnx). */
+  skipped?: Array<{ model: string; path: string; kind: string; reason: string }>;
+  /** File names of the configs profiled. */
+  configs?: string[];
+  /** The report as Markdown (per model p50/p90/p99, runs, CI, threads, decoder grids; what was not measured). */
+  report?: string;
 }
 
 /** Client → server: list every model referenced by the workspace's configs (for pickers). */

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Feature, ServerContext } from './context';
-import { registerModelInfoProvider } from './modelInfo';
+import { describeSummary, registerModelInfoProvider } from './modelInfo';
 import { fsPathOf } from './languageService';
 import { ListModelsRequest, ModelSummaryRequest, type ListModelsResult, type ModelSummaryParams, type ModelSummaryResult } from '../protocol';
 import { findConfigFiles } from '../core/config/discover';
@@ -90,7 +90,7 @@ function register(ctx: ServerContext): void {
     return listModels([...configs.values()]);
   });
 
-  ctx.connection.onRequest(ModelSummaryRequest, (p: ModelSummaryParams): ModelSummaryResult => {
+  ctx.connection.onRequest(ModelSummaryRequest, async (p: ModelSummaryParams): Promise<ModelSummaryResult> => {
     if (!p || typeof p.path !== 'string' || !p.path) return { markdown: '', error: 'ttcLens/modelSummary: missing "path"' };
     const abs = resolveRequestPath(p, ctx.workspaceFolders);
     if (isDescription(abs)) {
@@ -105,7 +105,9 @@ function register(ctx: ServerContext): void {
     }
     try {
       const summary = cache.get(abs, p.bind ?? {});
-      return { markdown: formatSummaryMarkdown(summary, { title: path.basename(abs), maxOps: 12 }), summary };
+      // Measured numbers, when this model has been profiled (lsp/profiling.ts).
+      const measured = await describeSummary(abs, p.bind ?? {});
+      return { markdown: [formatSummaryMarkdown(summary, { title: path.basename(abs), maxOps: 12 }), ...measured].join('\n\n---\n\n'), summary };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       return { markdown: `**${path.basename(abs)} could not be read:** ${msg}`, error: msg };
