@@ -24,6 +24,12 @@ describe('activation', () => {
     assert.equal(cfg.inspect('profiler.targetCi')?.defaultValue, 0.02);
     assert.deepEqual(cfg.inspect('defaultDims')?.defaultValue, {});
   });
+
+  it("the scratch workspace opens without clutter: no git parent-folder prompt, no secondary side bar", () => {
+    // Workspace settings of the scratch copy of examples/ (scripts/lib/workspace.mjs), as npm start makes it.
+    assert.equal(vscode.workspace.getConfiguration('git').inspect('openRepositoryInParentFolders')?.workspaceValue, 'never');
+    assert.equal(vscode.workspace.getConfiguration('workbench').inspect('secondarySideBar.defaultVisibility')?.workspaceValue, 'hidden');
+  });
 });
 
 describe('language configuration', () => {
