@@ -141,6 +141,13 @@ describe('lsp: ttcLens/profileModels', function () {
     assert.match(r.report, /\| \*\*1\*\* \| [\d.]+ ms \| [\d.]+ ms \| [\d.]+ ms ★ \|/, 'the headline is the B=1 c=128 cell');
     assert.match(r.report, /#### Prefill T\(P\)/);
     assert.match(r.report, /Load: [\d.]+ at start, [\d.]+ at end \(1-minute load average\)/);
+    // The hover's static and measured sections describe the same step: 128 cached tokens in both.
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri: decUri, languageId: 'ttc', version: 1, text: decText } });
+    const h = await conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: decUri }, position: { line: 3, character: 14 } });
+    const [staticPart, measuredPart] = h!.contents.value.split('**Measured on this machine**');
+    assert.ok(measuredPart, h!.contents.value);
+    assert.match(staticPart, /past\\?_sequence=128 \(assumed\)/);
+    assert.match(measuredPart, /past\\?_sequence = 128 \(decoder cached tokens/);
     // Show Model Summary of a measured model ends with the measured section.
     const s = await conn.sendRequest<{ markdown: string }>('ttcLens/modelSummary', { path: 'models/decoder.onnx', configUri: decUri });
     assert.match(s.markdown, /## Measured on this machine\n\n\| p50 \| p90 \| p99 \|/);
