@@ -335,8 +335,15 @@ for (const f of hostileFiles) {
 await timed(s, 'ttcLens/listModels', {}, 'workspace');
 stats.lsp.rssEndMiB = Math.round(rss(s.proc.pid));
 clearInterval(sampler);
-for (const l of s.logs) if (STACK.test(l)) (stats.lsp.stackTraces++, stats.examples.stackTraces.push({ lsp: 'log', text: l.slice(0, 600) }));
-if (STACK.test(s.stderr())) (stats.lsp.stackTraces++, stats.examples.stackTraces.push({ lsp: 'stderr', text: s.stderr().slice(0, 600) }));
+for (const l of s.logs) {
+  if (!STACK.test(l)) continue;
+  stats.lsp.stackTraces++;
+  stats.examples.stackTraces.push({ lsp: 'log', text: l.slice(0, 600) });
+}
+if (STACK.test(s.stderr())) {
+  stats.lsp.stackTraces++;
+  stats.examples.stackTraces.push({ lsp: 'stderr', text: s.stderr().slice(0, 600) });
+}
 const tShut = performance.now();
 await Promise.race([s.conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, HANG_MS))]);
 s.conn.sendNotification('exit');

@@ -18,7 +18,7 @@ import {
 } from '../../server/src/protocol';
 import type { CommandFactory, Ctx } from './ctx';
 import { requestErrorMessage } from './requestError';
-import { modelPickItems, onnxPathAt, summaryDocName } from './modelPick';
+import { configPickItems, modelPickItems, onnxPathAt, profileToast, reportDocName, summaryDocName } from './modelPick';
 
 /** Scheme of the read-only virtual documents holding model summaries (shown in a Markdown preview). */
 export const SUMMARY_SCHEME = 'ttc-lens-summary';
@@ -52,7 +52,7 @@ export function createCommands(summaries: SummaryDocuments): Record<string, Comm
       enabled: (ctx) => async (arg?: unknown) => showModelSummary(ctx, summaries, arg),
     },
     'ttcLens.profileModels': {
-      enabled: (ctx) => async (arg?: unknown) => profileModels(ctx, arg),
+      enabled: (ctx) => async (arg?: unknown) => profileModels(ctx, summaries, arg),
     },
   };
 }
@@ -116,15 +116,45 @@ async function showModelSummary(ctx: Ctx, summaries: SummaryDocuments, arg: unkn
 
 let profileRuns = 0;
 
-async function profileModels(ctx: Ctx, arg: unknown): Promise<ProfileModelsResult | undefined> {
+/**
+ * Which configs Profile Models acts on: the argument (a config URI, e.g. from the Explorer), the
+ * active `ttc` editor, else one picked from the workspace's configs.
+ */
+async function chooseConfigs(ctx: Ctx, arg: unknown): Promise<string[] | undefined> {
+  if (arg instanceof vscode.Uri) return [arg.toString()];
+  if (typeof arg === 'string' && arg) return [arg];
+  const editor = vscode.window.activeTextEditor;
+  if (editor && editor.document.languageId === 'ttc') return [editor.document.uri.toString()];
   const client = ctx.client;
-  if (!client) return undefined;
-  if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage('TTC Lens runs models only in a trusted workspace.');
+  let models: ListModelsResult['models'] = [];
+  try {
+    if (client) models = (await client.sendRequest(ListModelsRequest)).models;
+  } catch (err) {
+    ctx.output.warn(`Listing the workspace's configs failed: ${requestErrorMessage(err) ?? 'cancelled'}`);
+  }
+  const open = vscode.workspace.textDocuments.filter((d) => d.languageId === 'ttc').map((d) => d.uri.toString());
+  const items = configPickItems([...open, ...models.map((m) => m.configUri)], models, (u) => vscode.workspace.asRelativePath(vscode.Uri.parse(u)));
+  if (!items.length) {
+    void vscode.window.showInformationMessage('TTC Lens: no *.ttc.yaml config in this workspace names a model to profile.');
     return undefined;
   }
-  const params: ProfileModelsParams = {};
-  if (arg instanceof vscode.Uri) params.uris = [arg.toString()];
+  const picked = await vscode.window.showQuickPick(items, { title: 'TTC Lens: Profile Models', placeHolder: 'Profile the models of which config?' });
+  return picked ? [picked.uri] : undefined;
+}
+
+/** What the command returns (for tests and other extensions): the server's answer and the report's URI. */
+export type ProfileModelsOutcome = ProfileModelsResult & { reportUri?: string };
+
+async function profileModels(ctx: Ctx, summaries: SummaryDocuments, arg: unknown): Promise<ProfileModelsOutcome | undefined> {
+  const client = ctx.client;
+  if (!client) return undefined;
+  const uris = await chooseConfigs(ctx, arg);
+  if (!uris) return undefined;
+  if (!vscode.workspace.isTrusted) {
+    // Nothing is executed; the server still answers which models would be measured, and why not.
+    void vscode.window.showWarningMessage('TTC Lens runs models only in a trusted workspace.');
+  }
+  const params: ProfileModelsParams = { uris };
   let result: ProfileModelsResult;
   try {
     result = await vscode.window.withProgress(
@@ -150,12 +180,21 @@ async function profileModels(ctx: Ctx, arg: unknown): Promise<ProfileModelsResul
     showRequestError(ctx, 'Profile Models', err);
     return undefined;
   }
-  const rows = result?.profiled ?? [];
-  for (const r of rows) ctx.output.info(`${r.ok ? 'profiled' : 'FAILED'} ${r.model} (${r.path})${r.cached ? ' [cached]' : ''}: ${r.message}`);
-  const failed = rows.filter((r) => !r.ok).length;
-  const msg = rows.length === 0 ? 'TTC Lens: no models to profile in the open configs.' : `TTC Lens: profiled ${rows.length - failed} of ${rows.length} model(s)${failed ? `, ${failed} failed` : ''}.`;
-  if (failed) void vscode.window.showWarningMessage(msg, 'Show Output').then((a) => a && ctx.output.show(true));
-  else void vscode.window.showInformationMessage(msg);
+  for (const r of result?.profiled ?? []) ctx.output.info(`${r.ok ? 'profiled' : 'FAILED'} ${r.model} (${r.path})${r.cached ? ' [cached]' : ''}: ${r.message}`);
+  for (const r of result?.skipped ?? []) ctx.output.info(`not measured ${r.model}: ${r.reason}`);
+  const toast = profileToast(result ?? { profiled: [] });
+  if (result?.report) {
+    const uri = vscode.Uri.from({ scheme: SUMMARY_SCHEME, path: `/${reportDocName(result.configs ?? [])}` });
+    summaries.set(uri, result.report);
+    const actions = ['Open Report', ...(toast.warn ? ['Show Output'] : [])];
+    const show = toast.warn ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    void show(toast.message, ...actions).then((a) => {
+      if (a === 'Open Report') void vscode.commands.executeCommand('markdown.showPreview', uri);
+      else if (a === 'Show Output') ctx.output.show(true);
+    });
+    return { ...result, reportUri: uri.toString() };
+  }
+  void vscode.window.showInformationMessage(toast.message);
   return result;
 }
 

@@ -62,7 +62,7 @@ export async function ensureCodeServer(opts = {}) {
   mkdirSync(tmp, { recursive: true });
   writeFileSync(join(tmp, 'package.json'), JSON.stringify({ name: 'ttc-lens-code-server', private: true }, null, 2));
   const t0 = Date.now();
-  log(`TTC Lens: installing code-server ${CODE_SERVER_VERSION} with Node ${NODE_VERSION} into ${dir} (first use only, ~620 MB, ~1.5 min)…`);
+  log(`TTC Lens: installing code-server ${CODE_SERVER_VERSION} with Node ${NODE_VERSION} into ${dir} (first use only, ~620 MB; 3–16 min: native modules are compiled, so a busy machine takes longer; a line every 15 s)…`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   // Under `npm run …` the environment carries the outer npm's settings (npm_config_user_agent says
   // node/v20, which code-server's postinstall checks; the project's .npmrc keys); the installs
@@ -171,6 +171,9 @@ export async function startCodeServer(install, opts) {
     'telemetry.telemetryLevel': 'off',
     'workbench.tips.enabled': false,
     'security.workspace.trust.enabled': false,
+    // First open: no empty secondary side bar, no "git repository in the parent folders" prompt.
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'git.openRepositoryInParentFolders': 'never',
     ...(opts.settings ?? {}),
   };
   writeFileSync(join(ud, 'User', 'settings.json'), JSON.stringify(settings, null, 2));

@@ -43,7 +43,7 @@ export const ModelSummaryRequest = new RequestType<ModelSummaryParams, ModelSumm
 
 /** Client → server: profile every model referenced by the given (or all open) configs. */
 export interface ProfileModelsParams {
-  /** Config documents to profile; all open `ttc` documents when omitted. */
+  /** Config files to profile (open ones as edited, others from disk); all open `ttc` documents when omitted. */
   uris?: string[];
   /** Re-measure even when a cached result exists. */
   force?: boolean;
@@ -51,7 +51,14 @@ export interface ProfileModelsParams {
   workDoneToken?: string | number;
 }
 export interface ProfileModelsResult {
+  /** Models measured (ok) or whose measurement failed. */
   profiled: Array<{ model: string; path: string; ok: boolean; message: string; cached?: boolean }>;
+  /** Models of the configs that cannot be measured at all, and why (`kind`: shape-only, missing, untrusted, not-onnx). */
+  skipped?: Array<{ model: string; path: string; kind: string; reason: string }>;
+  /** File names of the configs profiled. */
+  configs?: string[];
+  /** The report as Markdown (per model p50/p90/p99, runs, CI, threads, decoder grids; what was not measured). */
+  report?: string;
 }
 export const ProfileModelsRequest = new RequestType<ProfileModelsParams, ProfileModelsResult, void>('ttcLens/profileModels');
 

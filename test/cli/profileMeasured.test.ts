@@ -65,7 +65,7 @@ describe('cli: ttc-lens profile (measured)', function () {
     assert.match(r.stdout, /latency\s+p50 [\d.]+ ms, p90/);
     assert.match(r.stdout, /operators\s+\w+ \d/);
     assert.match(r.stdout, /sweep\s+batch: 1 → [\d.]+ ms, 2 → /);
-    assert.match(r.stdout, /machine\s+.*ONNX Runtime 1\.\d+\.\d+, EP cpu, \d+ threads, graph optimization all/);
+    assert.match(r.stdout, /machine\s+.*ONNX Runtime 1\.\d+\.\d+, EP cpu, \d+ threads?, graph optimization all/);
   });
 
   it('an unusable EP falls back to CPU with the reason', async () => {

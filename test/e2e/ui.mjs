@@ -40,6 +40,8 @@ export async function uiFlows(page, { artifacts, log, activationOnly }) {
   await step('workbench loads', async () => {
     await page.waitForSelector('.monaco-workbench');
     await page.evaluate(() => /** @type {any} */ (window).driver.whenWorkbenchRestored());
+    // First open of the scratch workspace: no empty secondary side bar (its settings hide it).
+    if (await page.locator('.part.auxiliarybar').isVisible()) throw new Error('the secondary side bar is open');
   });
 
   await step('open a config: language mode and status item', async () => {
@@ -175,8 +177,16 @@ export async function uiFlows(page, { artifacts, log, activationOnly }) {
       }
     }
     const text = await item.innerText();
-    await page.keyboard.press('Escape');
-    return text;
+    if (!/of planted\.ttc\.yaml/.test(text)) throw new Error(`the toast does not name the active config: ${text}`);
+    // The toast opens the report: tables in the Markdown preview.
+    await item.getByRole('button', { name: 'Open Report' }).click();
+    await page.locator('.tabs-container .tab').filter({ hasText: /Profile report planted/ }).first().waitFor();
+    const body = page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('#active-frame').locator('body');
+    await body.locator('table').first().waitFor();
+    const report = await body.innerText();
+    if (!/p50/.test(report) || !/generator/.test(report)) throw new Error(`the report shows no numbers: ${report.slice(0, 300)}`);
+    await page.locator('.tabs-container .tab').filter({ hasText: 'planted.ttc.yaml' }).first().click();
+    return { toast: text, report: report.slice(0, 400) };
   });
 
   await step('palette: Restart Server', async () => {

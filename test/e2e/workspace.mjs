@@ -3,8 +3,9 @@
  * The scratch workspace the end-to-end tests open: a copy of examples/ plus planted.ttc.yaml, a
  * config with known mistakes. examples/ itself is never modified.
  */
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { copyExamples } from '../../scripts/lib/workspace.mjs';
 
 /** Line-for-line what the in-host and UI tests expect; keep the three mistakes in sync with them. */
 export const PLANTED = `# Planted mistakes for the end-to-end tests (a scratch copy; examples/ is never modified):
@@ -42,11 +43,9 @@ budget:
  * @param {string} repoRoot @param {string} dir
  */
 export function createWorkspace(repoRoot, dir) {
-  const ws = join(dir, 'ws');
-  cpSync(join(repoRoot, 'examples'), ws, { recursive: true, filter: (src) => !/[\\/]\.ttc-lens([\\/]|$)/.test(src) });
+  // The same scratch copy (and first-open settings) as npm start; short measurements: the tests
+  // check that profiling works, not how precise it is.
+  const ws = copyExamples(join(dir, 'ws'), { 'ttcLens.profiler.maxTimeMs': 500, 'files.autoSave': 'off' });
   writeFileSync(join(ws, 'planted.ttc.yaml'), PLANTED);
-  mkdirSync(join(ws, '.vscode'), { recursive: true });
-  // Short measurements: the tests check that profiling works, not how precise it is.
-  writeFileSync(join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'ttcLens.profiler.maxTimeMs': 500, 'files.autoSave': 'off' }, null, 2));
   return ws;
 }

@@ -107,6 +107,53 @@ describe('lsp: ttcLens/profileModels', function () {
     conn.onRequest('window/workDoneProgress/create', () => null);
   });
 
+  it('profiles only the configs asked for, and says which models cannot be measured and why', async () => {
+    // A second config: a shape-only model and a missing file. The first config's models must not appear.
+    const other = ['version: 1', 'models:', '  llama:', '    config: llama/config.json', '  gone:', '    path: models/gone.onnx', ''].join('\n');
+    const otherUri = uri.replace('app.ttc.yaml', 'other.ttc.yaml');
+    writeFileSync(new URL(otherUri), other);
+    // Not even open: a config picked from the workspace is read from disk.
+    const r = await conn.sendRequest<{ profiled: unknown[]; skipped: Array<{ model: string; kind: string; reason: string }>; configs: string[]; report: string }>('ttcLens/profileModels', { uris: [otherUri] });
+    assert.deepEqual(r.profiled, []);
+    assert.deepEqual(r.configs, ['other.ttc.yaml']);
+    assert.deepEqual(r.skipped.map((x) => `${x.model}:${x.kind}`), ['llama:shape-only', 'gone:missing']);
+    assert.match(r.skipped[0].reason, /^shape-only \(config: llama\/config\.json\): there is no ONNX file to run/);
+    assert.match(r.skipped[1].reason, /^the model file is missing: .*gone\.onnx$/);
+    assert.match(r.report, /^# TTC Lens: profile of `other\.ttc\.yaml`/);
+    assert.match(r.report, /0 of 2 model\(s\) measured, 2 cannot be measured/);
+    assert.match(r.report, /## Not measured/);
+    await status.wait((s) => s.state === 'warning' && /^No model can be measured: llama: shape-only/.test(s.message));
+  });
+
+  it('the report has the numbers as tables, and a decoder its grids with the headline as one point', async () => {
+    const decText = ['version: 1', 'models:', '  dec:', '    path: models/decoder.onnx', ''].join('\n');
+    copyFileSync(m.decoder, path.join(path.dirname(new URL(uri).pathname), 'models', 'decoder.onnx'));
+    const decUri = uri.replace('app.ttc.yaml', 'dec.ttc.yaml');
+    writeFileSync(new URL(decUri), decText);
+    const r = await conn.sendRequest<{ profiled: Array<{ model: string; ok: boolean; message: string }>; report: string }>('ttcLens/profileModels', { uris: [decUri, uri] });
+    assert.deepEqual(r.profiled.map((p) => p.model), ['dec', 'good', 'broken']);
+    assert.match(r.report, /^# TTC Lens: profile of `dec\.ttc\.yaml`, `app\.ttc\.yaml`/);
+    assert.match(r.report, /2 of 3 model\(s\) measured, 1 failed/);
+    assert.match(r.report, /\| model \| p50 \| p90 \| p99 \| 95% CI of the median \| runs \| threads \|/);
+    assert.match(r.report, /\*\*broken\*\*: measuring failed: .*Operator not supported/);
+    assert.match(r.report, /#### Decode step τ\(B, c\)/);
+    assert.match(r.report, /\| B \\ c \| 16 \| 64 \| 128 \|/);
+    assert.match(r.report, /\| \*\*1\*\* \| [\d.]+ ms \| [\d.]+ ms \| [\d.]+ ms ★ \|/, 'the headline is the B=1 c=128 cell');
+    assert.match(r.report, /#### Prefill T\(P\)/);
+    assert.match(r.report, /Load: [\d.]+ at start, [\d.]+ at end \(1-minute load average\)/);
+    // The hover's static and measured sections describe the same step: 128 cached tokens in both.
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri: decUri, languageId: 'ttc', version: 1, text: decText } });
+    const h = await conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: decUri }, position: { line: 3, character: 14 } });
+    const [staticPart, measuredPart] = h!.contents.value.split('**Measured on this machine**');
+    assert.ok(measuredPart, h!.contents.value);
+    assert.match(staticPart, /past\\?_sequence=128 \(assumed\)/);
+    assert.match(measuredPart, /past\\?_sequence = 128 \(decoder cached tokens/);
+    // Show Model Summary of a measured model ends with the measured section.
+    const s = await conn.sendRequest<{ markdown: string }>('ttcLens/modelSummary', { path: 'models/decoder.onnx', configUri: decUri });
+    assert.match(s.markdown, /## Measured on this machine\n\n\| p50 \| p90 \| p99 \|/);
+    assert.match(s.markdown, /#### Decode step τ\(B, c\)/);
+  });
+
   it('the hover on a measured model path shows the numbers and the fingerprint', async () => {
     const h = await conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 14 } });
     assert.ok(h, 'hover');
@@ -177,7 +224,7 @@ describe('lsp: ttcLens/profileModels', function () {
       c2.sendNotification('initialized', {});
       c2.sendNotification('textDocument/didOpen', { textDocument: { uri: autoUri, languageId: 'ttc', version: 1, text: autoText } });
       const h = await c2.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: autoUri }, position: { line: 3, character: 14 } });
-      assert.match(h!.contents.value, /Measured on this machine\*\* \(CPU, 1 threads\) · cached/);
+      assert.match(h!.contents.value, /Measured on this machine\*\* \(CPU, 1 thread\) · cached/);
       await c2.sendRequest('shutdown');
       c2.sendNotification('exit');
     } finally {
@@ -188,8 +235,10 @@ describe('lsp: ttcLens/profileModels', function () {
 
   it('never executes a model in an untrusted workspace', async () => {
     conn.sendNotification('ttcLens/workspaceTrust', { trusted: false });
-    const r = await conn.sendRequest<{ profiled: Array<{ model: string; ok: boolean; message: string }> }>('ttcLens/profileModels', { uris: [uri], force: true });
-    assert.ok(r.profiled.every((p) => !p.ok && /untrusted/.test(p.message)), JSON.stringify(r));
+    const r = await conn.sendRequest<{ profiled: unknown[]; skipped: Array<{ model: string; kind: string; reason: string }>; report: string }>('ttcLens/profileModels', { uris: [uri], force: true });
+    assert.deepEqual(r.profiled, []);
+    assert.deepEqual(r.skipped.map((x) => `${x.model}:${x.kind}`).sort(), ['broken:untrusted', 'good:untrusted']);
+    assert.match(r.report, /\*\*good\*\*: the workspace is not trusted: TTC Lens never executes a model there/);
     await status.wait((s) => s.state === 'warning' && /untrusted/.test(s.message));
   });
 });

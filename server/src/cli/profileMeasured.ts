@@ -11,12 +11,17 @@ import { parseUnit } from '../core/config/units';
 /** `--max-time` is clamped to one day (a larger cap would overflow Node's timers once multiplied). */
 export const MAX_TIME_MS = 86_400_000;
 
-export const USAGE = `Usage: ttc-lens profile <model.onnx> [options]
+export const USAGE = `Usage: ttc-lens profile <model.onnx | config.json | genai_config.json> [options]
 
-Measures the model's latency on this machine with ONNX Runtime (in a separate process) and caches
-the result. Use --static for the static analysis instead.
+Measures an ONNX model's latency on this machine with ONNX Runtime (in a separate process) and caches
+the result. A shape-only description (Hugging Face config.json or ONNX Runtime GenAI
+genai_config.json) has nothing to run: it gets the static analysis. A *.ttc.yaml config is not a
+model: validate it with 'ttc-lens check'.
 
 Options:
+  --static            static analysis instead (structure, parameters, FLOPs, memory, KV cache);
+                      'ttc-lens profile --static --help' lists its options
+  --precision P       weight precision of a .json description: fp32, fp16, bf16, int8, int4
   --bind k=v          bind a symbolic dimension (repeatable), e.g. --bind batch=4
   --threads N         intra-op threads (default: physical cores)
   --ep NAME           execution provider: cpu, cuda, webgpu, … (unusable ones fall back to cpu)

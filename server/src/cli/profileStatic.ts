@@ -129,7 +129,7 @@ export async function run(args: string[]): Promise<number> {
 /** A shape-only description: geometry and what it implies (core/model). */
 function shapeOnly(a: StaticArgs): number {
   const abs = nodePath.resolve(a.file!);
-  const r = describeShapeOnly(abs, readSmallTextFile(abs), a.precision, nodePath.basename(abs));
+  const r = describeShapeOnly(abs, readSmallTextFile(abs), a.precision, nodePath.basename(abs), '--precision');
   if (r.error || !r.summary) {
     if (a.json) process.stdout.write(JSON.stringify({ path: a.file, error: r.error }, null, 2) + '\n');
     process.stderr.write(`ttc-lens profile --static: ${a.file}: ${r.error}\n`);

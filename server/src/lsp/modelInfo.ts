@@ -31,3 +31,25 @@ export async function describeModel(absPath: string, bind: Record<string, number
   }
   return out;
 }
+
+/** Sections appended to Show Model Summary (e.g. the measured numbers), after the static summary. */
+export type SummarySection = (absPath: string, bind: Record<string, number>) => Promise<string | undefined>;
+const summarySections: SummarySection[] = [];
+
+export function registerSummarySection(provide: SummarySection): void {
+  summarySections.push(provide);
+}
+
+/** Every summary section for a model; a failing provider contributes its error message, never throws. */
+export async function describeSummary(absPath: string, bind: Record<string, number>): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of summarySections) {
+    try {
+      const s = await p(absPath, bind);
+      if (s) out.push(s);
+    } catch (e) {
+      out.push(`_Could not describe model: ${e instanceof Error ? e.message : String(e)}_`);
+    }
+  }
+  return out;
+}

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Feature, ServerContext } from './context';
-import { registerModelInfoProvider } from './modelInfo';
+import { describeSummary, registerModelInfoProvider } from './modelInfo';
 import { fsPathOf } from './languageService';
 import { ListModelsRequest, ModelSummaryRequest, type ListModelsResult, type ModelSummaryParams, type ModelSummaryResult } from '../protocol';
 import { findConfigFiles } from '../core/config/discover';
@@ -115,7 +115,9 @@ function register(ctx: ServerContext): void {
     }
     try {
       const summary = await cache.get(abs, validBindings(p.bind));
-      return { markdown: formatSummaryMarkdown(summary, { title: path.basename(abs), maxOps: 12 }), summary };
+      // Measured numbers, when this model has been profiled (lsp/profiling.ts).
+      const measured = await describeSummary(abs, validBindings(p.bind));
+      return { markdown: [formatSummaryMarkdown(summary, { title: path.basename(abs), maxOps: 12 }), ...measured].join('\n\n---\n\n'), summary };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       return { markdown: `**${path.basename(abs)} could not be read:** ${msg}`, error: msg };

@@ -1,17 +1,20 @@
 /**
  * Profiling in the language server: `ttcLens/profileModels` measures every model of the given (or all
- * open) configs in the profiler process, with work-done progress and cancellation; failures become a
- * diagnostic on the model entry (a DiagnosticSource) and the status item; measured numbers appear in
- * the hover on a model path (a ModelInfoProvider). The server only waits on IPC, so it stays
- * responsive while a model runs.
+ * open) configs in the profiler process, with work-done progress and cancellation, and answers with a
+ * Markdown report that also names the models that cannot be measured and why (shape-only, missing
+ * file, untrusted workspace); failures become a diagnostic on the model entry (a DiagnosticSource) and
+ * the status item; measured numbers appear in the hover on a model path (a ModelInfoProvider) and in
+ * Show Model Summary (a summary section). The server only waits on IPC, so it stays responsive while
+ * a model runs.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
+import * as nodePath from 'node:path';
 import { DiagnosticSeverity, type CancellationToken, type Diagnostic, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseConfig, resolveModelPath } from '../core/config/parse';
 import type { TtcConfig } from '../core/config/types';
 import { stableStringify } from '../core/profile/cache';
 import { formatMarkdown } from '../core/profile/format';
+import { measuredSection, profileReport, skipReason, type ReportEntry, type SkipKind } from '../core/profile/report';
 import type { Profiler } from '../core/profile/profiler';
 import type { FailureKind, MeasuredProfile, MeasureOptions, ProfileFailure } from '../core/profile/protocol';
 import type { TtcSettings } from '../service/settings';
@@ -19,7 +22,7 @@ import { ProfileModelsRequest, StatusNotification, type ProfileModelsParams, typ
 import type { Feature, ServerContext } from './context';
 import { registerDiagnosticSource } from './diagnosticSources';
 import { fsPathOf, isTtcDocument } from './languageService';
-import { registerModelInfoProvider } from './modelInfo';
+import { registerModelInfoProvider, registerSummarySection } from './modelInfo';
 import { fileAccessFor } from './fileAccess';
 import { validBindings } from '../core/bindings';
 
@@ -55,6 +58,36 @@ export function jobsForConfig(config: TtcConfig, configFsPath: string, settings:
   return jobs;
 }
 
+/** A model entry of a config that is not measured, and why (pure; exported for tests). */
+export interface Skipped {
+  model: string;
+  path: string;
+  kind: SkipKind;
+  reason: string;
+}
+
+/**
+ * What Profile Models does with each model entry of a config: a job for an existing .onnx file;
+ * otherwise the reason it cannot be measured. `exists` is injectable for tests.
+ */
+export function planConfig(config: TtcConfig, configFsPath: string, settings: TtcSettings, trusted: boolean, exists: (p: string) => boolean = existsSync): { jobs: ProfileJob[]; skipped: Skipped[] } {
+  const jobs = jobsForConfig(config, configFsPath, settings);
+  const skipped: Skipped[] = [];
+  for (const [name, m] of Object.entries(config.models ?? {})) {
+    const file = m?.path ?? m?.config;
+    if (!file) continue;
+    const abs = resolveModelPath(configFsPath, file);
+    let kind: SkipKind | undefined;
+    if (!m.path) kind = 'shape-only';
+    else if (!/\.onnx$/i.test(m.path)) kind = 'not-onnx';
+    else if (!exists(abs)) kind = 'missing';
+    else if (!trusted) kind = 'untrusted';
+    if (kind) skipped.push({ model: name, path: abs, kind, reason: skipReason(kind, kind === 'shape-only' ? file : abs) });
+  }
+  const out = new Set(skipped.map((x) => x.model));
+  return { jobs: jobs.filter((j) => !out.has(j.model)), skipped };
+}
+
 const bindKey = (path: string, bind: Record<string, number> | undefined) => `${path}|${stableStringify(bind ?? {})}`;
 
 function register(ctx: ServerContext): void {
@@ -84,21 +117,43 @@ function register(ctx: ServerContext): void {
     }
   };
 
+  /** The config documents a request names (open ones as edited, others read from disk), else all open ones. */
+  const configDocs = (uris: string[] | undefined): Array<{ uri: string; fsPath: string; text: string }> => {
+    const out: Array<{ uri: string; fsPath: string; text: string }> = [];
+    if (!uris?.length) {
+      for (const d of ctx.documents.all()) {
+        const fsPath = isTtcDocument(d) ? fsPathOf(d.uri) : undefined;
+        if (fsPath) out.push({ uri: d.uri, fsPath, text: d.getText() });
+      }
+      return out;
+    }
+    for (const uri of uris) {
+      const fsPath = fsPathOf(uri);
+      if (!fsPath) continue;
+      const open = ctx.documents.get(uri);
+      try {
+        out.push({ uri, fsPath, text: open ? open.getText() : readFileSync(fsPath, 'utf8') });
+      } catch {
+        // An unreadable config has nothing to profile; its own diagnostics say why.
+      }
+    }
+    return out;
+  };
+
   const profileDocs = async (params: ProfileModelsParams, token?: CancellationToken, attached?: WorkDoneProgressReporter): Promise<ProfileModelsResult> => {
-    const docs = (params?.uris?.length ? params.uris.map((u) => ctx.documents.get(u)) : ctx.documents.all()).filter((d): d is TextDocument => !!d && isTtcDocument(d));
+    const docs = configDocs(params?.uris);
     const seen = new Set<string>();
     const jobs: ProfileJob[] = [];
-    const refused: ProfileModelsResult['profiled'] = [];
+    const skipped: Skipped[] = [];
     for (const doc of docs) {
-      const fsPath = fsPathOf(doc.uri);
-      if (!fsPath) continue;
       const settings = await ctx.getSettings(doc.uri);
       const access = await fileAccessFor(ctx, doc.uri);
-      for (const j of jobsForConfig(parseConfig(doc.getText()).config, fsPath, settings)) {
+      const plan = planConfig(parseConfig(doc.text).config, doc.fsPath, settings, ctx.workspaceTrusted);
+      for (const j of plan.jobs) {
         // Files outside the workspace are not read (hashed, loaded or parsed) unless allowed.
         const out = [j.options.modelPath, j.options.samplesPath].find((f) => f && !access.allowed(f));
         if (out) {
-          refused.push({ model: j.model, path: j.options.modelPath, ok: false, message: `${out} is outside the workspace folders; not read (ttcLens.files.allowOutsideWorkspace allows it)` });
+          if (!skipped.some((y) => y.model === j.model && y.path === j.options.modelPath)) skipped.push({ model: j.model, path: j.options.modelPath, kind: 'outside-workspace', reason: skipReason('outside-workspace', out) });
           continue;
         }
         const k = stableStringify(j.options);
@@ -107,11 +162,19 @@ function register(ctx: ServerContext): void {
           jobs.push(j);
         }
       }
+      for (const x of plan.skipped) if (!skipped.some((y) => y.model === x.model && y.path === x.path)) skipped.push(x);
     }
-    const result: ProfileModelsResult = { profiled: refused };
+    const configs = docs.map((d) => nodePath.basename(d.fsPath));
+    const entries: ReportEntry[] = [];
+    const finish = (result: ProfileModelsResult): ProfileModelsResult => {
+      for (const x of skipped) entries.push({ model: x.model, path: x.path, skipped: { kind: x.kind, reason: x.reason } });
+      return { ...result, configs, skipped: skipped.map(({ model, path, kind, reason }) => ({ model, path, kind, reason })), report: profileReport(configs, entries) };
+    };
+    const result: ProfileModelsResult = { profiled: [] };
     if (!jobs.length) {
-      status(refused.length ? { state: 'warning', message: `${refused.length} model(s) outside the workspace were not profiled` } : { state: 'ok', message: 'No ONNX models to profile in the open configs' });
-      return result;
+      if (!ctx.workspaceTrusted && skipped.some((x) => x.kind === 'untrusted')) status({ state: 'warning', message: 'Models are not executed in an untrusted workspace' });
+      else status({ state: skipped.length ? 'warning' : 'ok', message: skipped.length ? `No model can be measured: ${skipped[0].model}: ${skipped[0].reason}` : 'No ONNX models to profile in the open configs' });
+      return finish(result);
     }
     // A client that shows its own progress UI passes a workDoneToken and gets our reports on it (one
     // progress UI, cancelled through the request); otherwise the server creates its own progress.
@@ -126,6 +189,7 @@ function register(ctx: ServerContext): void {
         const file = job.options.modelPath;
         if (ac.signal.aborted) {
           result.profiled.push({ model: job.model, path: file, ok: false, message: 'cancelled' });
+          entries.push({ model: job.model, path: file, failure: 'cancelled' });
           continue;
         }
         const r = await get().measure(job.options, {
@@ -137,9 +201,11 @@ function register(ctx: ServerContext): void {
           failures.delete(file);
           latest.set(bindKey(file, job.options.bind), { profile: r.value, cached: !!r.cached });
           result.profiled.push({ model: job.model, path: file, ok: true, cached: !!r.cached, message: `p50 ${r.value.stats.p50.toPrecision(3)} ms (${r.value.stats.runs} runs)` });
+          entries.push({ model: job.model, path: file, profile: r.value, cached: !!r.cached });
         } else {
           if (DIAGNOSED.includes(r.failure.kind)) failures.set(file, r.failure);
           result.profiled.push({ model: job.model, path: file, ok: false, message: r.failure.message });
+          entries.push({ model: job.model, path: file, failure: r.failure.message });
           if (r.failure.detail) ctx.connection.console.warn(`ttc-lens profiler: ${job.model}: ${r.failure.detail}`);
         }
         watchModel(file);
@@ -154,7 +220,7 @@ function register(ctx: ServerContext): void {
     else if (!failed.length) status({ state: 'ok', message: `Profiled ${result.profiled.length} model(s)` });
     else status({ state: failed.length === result.profiled.length ? 'error' : 'warning', message: `${failed.length} of ${result.profiled.length} model(s) could not be profiled: ${failed[0].message}` });
     ctx.revalidateAll();
-    return result;
+    return finish(result);
   };
 
   ctx.connection.onRequest(ProfileModelsRequest, (params: ProfileModelsParams, token: CancellationToken, attached?: WorkDoneProgressReporter) => profileDocs(params ?? {}, token, attached));
@@ -221,6 +287,28 @@ function register(ctx: ServerContext): void {
     }
     return ctx.workspaceTrusted ? '_Latency not measured yet: run **TTC Lens: Profile Models**._' : '_Latency is not measured in an untrusted workspace._';
   }, 200);
+
+  // Show Model Summary: the full measured section (tables) of every measurement this session has of
+  // the model, else the cached one an open config's options find.
+  registerSummarySection(async (absPath, bind) => {
+    if (!/\.onnx$/i.test(absPath)) return undefined;
+    const mine = [...latest.entries()].filter(([k]) => k.startsWith(`${absPath}|`)).map(([, v]) => v);
+    if (!mine.length) {
+      for (const o of await optionsFor(absPath, bind)) {
+        const hit = await get().cached(o).catch(() => undefined);
+        if (hit) {
+          mine.push({ profile: hit, cached: true });
+          break;
+        }
+      }
+    }
+    if (!mine.length) {
+      const f = failures.get(absPath);
+      if (f) return `## Measured on this machine\n\nProfiling failed: ${f.message}`;
+      return ctx.workspaceTrusted ? '## Measured on this machine\n\n_Not measured yet: run **TTC Lens: Profile Models** on a config that uses this model._' : undefined;
+    }
+    return mine.map((m) => measuredSection(m.profile, { cached: m.cached, level: 3, title: 'Measured on this machine' }).replace(/^### /, '## ')).join('\n\n');
+  });
 
   ctx.onShutdown(async () => {
     for (const w of watchers.values()) w.close();

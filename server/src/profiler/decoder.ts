@@ -1,17 +1,20 @@
 /**
  * Decoder timings for models with a KV cache (inputs `past_key_values.*` or `past.*`, outputs
- * `present.*`): prefill T(P) with P new tokens and an empty cache, and decode-step τ(B, c) measured by
- * really stepping — each step's `present.*` outputs are fed back as the next step's `past_*` inputs,
- * so the cache grows as in generation. Shapes follow the Hugging Face / ORT GenAI layout: KV tensors
- * [batch, kv_heads, past_len, head_dim], `input_ids` / `position_ids` [batch, new], `attention_mask`
- * [batch, past_len + new].
+ * `present.*`): prefill T(P) with P new tokens and an empty cache, and decode-step τ(B, c): one new
+ * token per sequence after c cached ones. Every point is one shape timed by the same loop as the
+ * headline (timing.ts: warm-up until settled, blocks), and the headline's own shape — one decode step
+ * of `batch` after `past` cached tokens — is taken from the headline measurement instead of being
+ * measured a second time, so the latency line and the grid cannot disagree. Shapes follow the Hugging
+ * Face / ORT GenAI layout: KV tensors [batch, kv_heads, past_len, head_dim], `input_ids` /
+ * `position_ids` [batch, new], `attention_mask` [batch, past_len + new].
  */
+import { DECODE_PAST_DEFAULT } from '../core/onnx/analyze';
 import { cleanRuntimeMessage } from '../core/profile/failures';
 import { fitDecode, fitPrefill } from '../core/profile/fit';
 import { generateTensor, resolveShape, type InputTensor } from '../core/profile/inputs';
 import type { DecoderPlan, DecoderProfile, TensorInfo } from '../core/profile/protocol';
-import { summarize, type LatencyStats } from '../core/profile/stats';
-import { outputAsTensor, toTensor, type Feeds, type Session } from './runtime';
+import type { LatencyStats } from '../core/profile/stats';
+import { toTensor, type Feeds, type Session } from './runtime';
 import type { Progress, TimingRule } from './timing';
 import { timeRuns } from './timing';
 
@@ -56,11 +59,18 @@ export function pastDimIndex(t: TensorInfo): number {
   return i >= 0 ? i : Math.max(1, t.shape.length - 2);
 }
 
+/** The headline shape of a decoder: batch, new tokens per step, cached tokens (bound or defaults). */
+export interface StepShape {
+  batch: number;
+  fresh: number;
+  past: number;
+}
+
 /**
  * Inputs for the headline measurement of a decoder: one decode step (1 new token, batch 1) after a
- * 128-token cache, unless the caller bound the dims by their symbolic names.
+ * DECODE_PAST_DEFAULT-token cache, unless the caller bound the dims by their symbolic names.
  */
-export function decoderStepInputs(inputs: TensorInfo[], bind: Record<string, number>, assumptions: Set<string>): InputTensor[] {
+export function decoderStepInputs(inputs: TensorInfo[], bind: Record<string, number>, assumptions: Set<string>, shape?: { value?: StepShape }): InputTensor[] {
   const l = layoutOf(inputs);
   const named = (t: TensorInfo | undefined, i: number) => (t && typeof t.shape[i] === 'string' ? (t.shape[i] as string) : undefined);
   const pick = (name: string | undefined, dflt: number, what: string) => {
@@ -71,7 +81,8 @@ export function decoderStepInputs(inputs: TensorInfo[], bind: Record<string, num
   const ref = l.ids ?? l.past[0];
   const batch = pick(named(ref, 0), 1, 'batch');
   const fresh = pick(l.ids ? named(l.ids, l.ids.shape.length - 1) : undefined, 1, 'new tokens per step');
-  const past = pick(l.past[0] ? named(l.past[0], pastDimIndex(l.past[0])) : undefined, 128, 'cached tokens');
+  const past = pick(l.past[0] ? named(l.past[0], pastDimIndex(l.past[0])) : undefined, DECODE_PAST_DEFAULT, 'cached tokens');
+  if (shape) shape.value = { batch, fresh, past };
   return tensorsFor(l, batch, past, fresh, bind, assumptions);
 }
 
@@ -116,6 +127,7 @@ export async function profileDecoder(
   rule: TimingRule,
   progress: Progress,
   assumptions: Set<string>,
+  headline?: { shape: StepShape; stats: LatencyStats },
 ): Promise<DecoderProfile> {
   const l = layoutOf(inputs);
   const pairs = pairKv(inputs, outputs);
@@ -123,16 +135,17 @@ export async function profileDecoder(
   const prompts = plan.prompts ?? [16, 32, 64, 128]; // 4 points so the 3-parameter fit has a residual
   const batches = plan.batches ?? [1, 2, 4];
   const contexts = plan.contexts ?? [16, 64, 128];
-  const steps = Math.max(2, plan.steps ?? 8);
   const points = prompts.length + batches.length * contexts.length;
-  const perPoint: TimingRule = { ...rule, maxTimeMs: Math.max(30, rule.maxTimeMs / Math.max(1, points / 2)), warmupRuns: 1, minRuns: Math.min(rule.minRuns, 6) };
+  const perPoint: TimingRule = { ...rule, maxTimeMs: Math.max(30, rule.maxTimeMs / Math.max(1, points / 2)), warmupRuns: 2, minRuns: Math.min(rule.minRuns, 6) };
+  // The headline's shape is a grid point (added when the grid does not have it): measured once.
+  const known = headline && headline.shape.fresh === 1 ? headline : undefined;
   const profile: DecoderProfile = {
     layout: { pastInputs: l.past.map((p) => p.name), presentOutputs: [...pairs.keys()], idsInput: l.ids?.name, maskInput: l.mask?.name, positionInput: l.pos?.name },
     prefill: [],
     decode: [],
     notes,
   };
-  if (pairs.size !== l.past.length) notes.push(`only ${pairs.size} of ${l.past.length} past inputs have a matching present output; stepping feeds generated data to the rest`);
+  if (pairs.size !== l.past.length) notes.push(`only ${pairs.size} of ${l.past.length} past inputs have a matching present output`);
 
   // Prefill: empty cache (past length 0), P new tokens, batch 1.
   let emptyPastOk = true;
@@ -156,43 +169,25 @@ export async function profileDecoder(
     }
   }
 
-  // Decode: start so that the timed steps are centred on context c; step with the KV cache.
-  for (const b of batches) {
-    for (const c of contexts) {
-      progress(`decoder step B=${b} c=${c}`);
-      try {
-        profile.decode.push({ batch: b, context: c, stats: await decodePoint(b, c) });
-      } catch (e) {
-        notes.push(`decode step B=${b} c=${c} failed, longer contexts skipped: ${cleanRuntimeMessage(e instanceof Error ? e.message : String(e))}`);
-        break;
-      }
+  // Decode: one new token after c cached ones, batch B; the headline's point comes from the headline.
+  const grid = batches.flatMap((b) => contexts.map((c) => ({ b, c })));
+  if (known && !grid.some((g) => g.b === known.shape.batch && g.c === known.shape.past)) grid.push({ b: known.shape.batch, c: known.shape.past });
+  grid.sort((x, y) => x.b - y.b || x.c - y.c);
+  let failedBatch: number | undefined;
+  for (const { b, c } of grid) {
+    if (b === failedBatch) continue;
+    if (known && b === known.shape.batch && c === known.shape.past) {
+      profile.decode.push({ batch: b, context: c, stats: known.stats, headline: true });
+      continue;
     }
-  }
-
-  async function decodePoint(b: number, c: number): Promise<LatencyStats> {
-    const start = Math.max(0, c - 1 - Math.floor(steps / 2));
-    const initial = feedsFor(l, b, start, 1, bind, assumptions);
-    const samples: number[] = [];
-    const t0 = performance.now();
-    let rounds = 0;
-    do {
-      let feeds: Feeds = { ...initial };
-      let past = start;
-      for (let s = 0; s <= steps; s++) {
-        const t = process.hrtime.bigint();
-        const out = await session.run(feeds);
-        const ms = Number(process.hrtime.bigint() - t) / 1e6;
-        if (s > 0) samples.push(ms); // the first step of each round warms caches for this shape
-        past++;
-        const next: Feeds = { ...feeds };
-        for (const [present, pastName] of pairs) next[pastName] = outputAsTensor(out[present]);
-        if (l.mask) next[l.mask.name] = toTensor(generateTensor(l.mask.name, l.mask.dtype, [b, past + 1]));
-        if (l.pos) next[l.pos.name] = toTensor(generateTensor(l.pos.name, l.pos.dtype, [b, 1], past));
-        feeds = next;
-      }
-      rounds++;
-    } while (performance.now() - t0 < perPoint.maxTimeMs && !(samples.length >= 12 && ciOk(samples, rule.targetCi)));
-    return summarize(samples, rounds, samples.length >= 12 && ciOk(samples, rule.targetCi) ? 'ci' : 'time');
+    progress(`decoder step B=${b} c=${c}`);
+    try {
+      const feeds = feedsFor(l, b, c, 1, bind, assumptions);
+      profile.decode.push({ batch: b, context: c, stats: await timeRuns(() => session.run(feeds), perPoint) });
+    } catch (e) {
+      failedBatch = b;
+      notes.push(`decode step B=${b} c=${c} failed, longer contexts skipped: ${cleanRuntimeMessage(e instanceof Error ? e.message : String(e))}`);
+    }
   }
 
   try {
@@ -202,8 +197,4 @@ export async function profileDecoder(
     notes.push(`fit failed: ${e instanceof Error ? e.message : String(e)}`);
   }
   return profile;
-}
-
-function ciOk(samples: number[], target: number): boolean {
-  return summarize(samples, 0, 'ci').ciRelHalfWidth! <= target;
 }

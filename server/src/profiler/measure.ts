@@ -15,7 +15,7 @@ import type { DecoderProfile, MeasuredProfile, MeasureOptions, OpProfile, Profil
 import type { LatencyStats } from '../core/profile/stats';
 import { createSession, inputInfos, ortVersion, outputInfos, toFeeds, type Session, type SessionSpec } from './runtime';
 import { timeRuns, type Progress, type TimingRule } from './timing';
-import { decoderStepInputs, isDecoder, profileDecoder } from './decoder';
+import { decoderStepInputs, isDecoder, profileDecoder, type StepShape } from './decoder';
 import { defaultMemoryLimit, memoryProblem, plannedInputBytes, staticPeakActivations } from '../core/profile/memoryGuard';
 
 export class MeasureError extends Error {
@@ -24,8 +24,13 @@ export class MeasureError extends Error {
   }
 }
 
-export function resolveThreads(t: number | undefined): number {
-  return t && t > 0 ? Math.floor(t) : machineFingerprint().physicalCores;
+/**
+ * Intra-op threads to measure with: the asked number, at most the physical cores (more threads than
+ * cores only make ONNX Runtime's spinning workers fight each other and the rest of the machine);
+ * the physical cores when nothing is asked.
+ */
+export function resolveThreads(t: number | undefined, physical = machineFingerprint().physicalCores): number {
+  return t && t > 0 ? Math.min(Math.floor(t), physical) : physical;
 }
 
 export function ruleFrom(o: MeasureOptions): TimingRule {
@@ -69,8 +74,10 @@ export async function measure(o: MeasureOptions, progress: Progress): Promise<Me
   const spec: SessionSpec = { ep: o.ep ?? 'cpu', threads: resolveThreads(o.threads), graphOptimizationLevel: o.graphOptimizationLevel ?? 'all' };
   const rule = ruleFrom(o);
   const warnings: string[] = [];
-  const logical = os.cpus().length || 1;
-  if (spec.threads > logical) warnings.push(`${spec.threads} threads on ${logical} logical cores oversubscribes the CPU; latency will be worse than with ${machineFingerprint().physicalCores}`);
+  const asked = o.threads && o.threads > 0 ? Math.floor(o.threads) : undefined;
+  const oversubscribed = asked !== undefined && asked > spec.threads;
+  if (oversubscribed) warnings.push(threadsWarning(asked, spec.threads));
+  const loadStart = loadAverage();
   const assumptions = new Set<string>();
   const bind = { ...(o.bind ?? {}) };
 
@@ -117,9 +124,10 @@ export async function measure(o: MeasureOptions, progress: Progress): Promise<Me
     };
     const decoderModel = o.decoder !== false && isDecoder(inputs, outputs);
     let fed: InputTensor[];
+    const step: { value?: StepShape } = {};
     if (decoderModel && !samples && !o.inputShapes) {
       try {
-        fed = decoderStepInputs(inputs, bind, assumptions);
+        fed = decoderStepInputs(inputs, bind, assumptions, step);
       } catch (e) {
         throw new MeasureError(failure('invalid-input', e instanceof Error ? e.message : String(e)));
       }
@@ -127,8 +135,6 @@ export async function measure(o: MeasureOptions, progress: Progress): Promise<Me
     const feeds = toFeeds(fed);
     progress('measuring');
     const stats = await guardRun(() => timeRuns(() => session.run(feeds), rule, progress, 'measuring: '));
-
-    warnings.push(...qualityWarnings(stats, rule, spec.threads));
 
     const sweeps: Sweep[] = [];
     const sweepRule: TimingRule = { ...rule, maxTimeMs: Math.max(50, rule.maxTimeMs / 4), warmupRuns: Math.min(rule.warmupRuns, 2) };
@@ -148,11 +154,17 @@ export async function measure(o: MeasureOptions, progress: Progress): Promise<Me
     let decoder: DecoderProfile | undefined;
     if (decoderModel) {
       try {
-        decoder = await profileDecoder(session, inputs, outputs, bind, o.decoder || {}, rule, progress, assumptions);
+        decoder = await profileDecoder(session, inputs, outputs, bind, o.decoder || {}, rule, progress, assumptions, step.value ? { shape: step.value, stats } : undefined);
       } catch (e) {
         warnings.push(`decoder timings failed: ${classifyFailure(e, 'run').message}`);
       }
     }
+
+    const loadEnd = loadAverage();
+    const load1 = Math.max(loadStart?.[0] ?? 0, loadEnd?.[0] ?? 0);
+    const quality = qualityWarnings(stats, rule, spec.threads, load1);
+    warnings.push(...quality);
+    const busy = quality.some((w) => w.startsWith(BUSY));
 
     // The per-operator profile needs a second session; free the first so peak memory stays one model.
     released = true;
@@ -180,13 +192,33 @@ export async function measure(o: MeasureOptions, progress: Progress): Promise<Me
       ...(ops ? { ops } : {}),
       ...(sweeps.length ? { sweeps } : {}),
       ...(decoder ? { decoder } : {}),
-      env: { ep: spec.ep, threads: spec.threads, graphOptimizationLevel: spec.graphOptimizationLevel, ortVersion, machine: machineFingerprint() },
+      env: {
+        ep: spec.ep,
+        threads: spec.threads,
+        ...(oversubscribed ? { threadsAsked: asked } : {}),
+        graphOptimizationLevel: spec.graphOptimizationLevel,
+        ortVersion,
+        machine: machineFingerprint(),
+        ...(loadStart && loadEnd ? { load: { start: loadStart, end: loadEnd } } : {}),
+        ...(busy ? { busy } : {}),
+      },
       measuredAt: new Date().toISOString(),
     };
   } finally {
     if (!released) await session.release().catch(() => undefined);
   }
 }
+
+/** `os.loadavg()` rounded to 2 decimals, or undefined where the OS has none (Windows). */
+function loadAverage(): number[] | undefined {
+  return process.platform === 'win32' ? undefined : os.loadavg().map((x) => Math.round(x * 100) / 100);
+}
+
+export function threadsWarning(asked: number, used: number, logical = os.cpus().length || 1): string {
+  return `${asked} threads asked for on ${used} physical cores (${logical} logical) would oversubscribe the CPU; measured with ${used} threads`;
+}
+
+const BUSY = 'the machine was busy while measuring';
 
 /**
  * Say when the numbers deserve less trust: the CI target was not reached, or other work was
@@ -198,7 +230,7 @@ export function qualityWarnings(stats: LatencyStats, rule: TimingRule, threads: 
     w.push(`the median's 95% CI is ±${(stats.ciRelHalfWidth * 100).toFixed(1)}%, not the ±${(rule.targetCi * 100).toFixed(1)}% asked for, after ${Math.round(rule.maxTimeMs)} ms; allow more time for a tighter figure`);
   }
   if (process.platform !== 'win32' && load1 > threads + 0.5 * cores) {
-    w.push(`the machine was busy while measuring (load ${load1.toFixed(1)} on ${cores} cores); expect noisy tails (CV ${(stats.cv * 100).toFixed(0)}%)`);
+    w.push(`${BUSY} (load ${load1.toFixed(1)} on ${cores} cores); expect noisy tails (CV ${(stats.cv * 100).toFixed(0)}%)`);
   }
   return w;
 }

@@ -26,6 +26,12 @@ describe('activation', () => {
     assert.equal(cfg.inspect('files.allowOutsideWorkspace')?.defaultValue, false);
     assert.equal(cfg.inspect('profiler.maxMemoryMB')?.defaultValue, 0);
   });
+
+  it("the scratch workspace opens without clutter: no git parent-folder prompt, no secondary side bar", () => {
+    // Workspace settings of the scratch copy of examples/ (scripts/lib/workspace.mjs), as npm start makes it.
+    assert.equal(vscode.workspace.getConfiguration('git').inspect('openRepositoryInParentFolders')?.workspaceValue, 'never');
+    assert.equal(vscode.workspace.getConfiguration('workbench').inspect('secondarySideBar.defaultVisibility')?.workspaceValue, 'hidden');
+  });
 });
 
 describe('language configuration', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { modelPickItems, onnxPathAt, summaryDocName } from '../../../client/src/modelPick';
+import { configPickItems, modelPickItems, onnxPathAt, profileToast, reportDocName, summaryDocName } from '../../../client/src/modelPick';
 
 describe('client/modelPick', () => {
   describe('onnxPathAt', () => {
@@ -52,5 +52,41 @@ describe('client/modelPick', () => {
     assert.equal(summaryDocName('C:\\m\\we ird?.onnx'), 'we_ird_.onnx summary.md');
     assert.equal(summaryDocName(''), 'model.onnx summary.md');
   });
-});
 
+  describe('Profile Models', () => {
+    it('offers one row per config, open or not, with its models', () => {
+      const models = [
+        { name: 'generator', path: '/w/m/g.onnx', configUri: 'file:///w/b.ttc.yaml' },
+        { name: 'prm', path: '/w/m/p.onnx', configUri: 'file:///w/b.ttc.yaml' },
+        { name: 'llama', path: '/w/l/config.json', configUri: 'file:///w/a.ttc.yaml' },
+      ];
+      const items = configPickItems(['file:///w/new.ttc.yaml', 'file:///w/b.ttc.yaml', 'file:///w/a.ttc.yaml', 'file:///w/b.ttc.yaml'], models, (u) => u.slice('file:///w/'.length));
+      assert.deepEqual(
+        items.map((i) => `${i.label}: ${i.description}`),
+        ['a.ttc.yaml: llama', 'b.ttc.yaml: generator, prm', 'new.ttc.yaml: no models'],
+      );
+    });
+
+    it('names the report after its config', () => {
+      assert.equal(reportDocName(['math dvts.ttc.yaml']), 'Profile report math_dvts.ttc.yaml.md');
+      assert.equal(reportDocName(['a', 'b']), 'Profile report 2_configs.md');
+    });
+
+    it('the toast says which config, what was measured, and what cannot be and why', () => {
+      // The shape-only config of the examples: nothing to run is not "profiled 2 of 2" of another tab.
+      const shapeOnly = profileToast({ profiled: [], skipped: [{ model: 'generator', kind: 'shape-only', reason: '…' }], configs: ['llama-self-consistency.ttc.yaml'] });
+      assert.deepEqual(shapeOnly, { message: 'TTC Lens: profiled 0 of 1 model(s) of llama-self-consistency.ttc.yaml; cannot measure generator (shape-only, nothing to run).', warn: true });
+      const mixed = profileToast({
+        profiled: [
+          { model: 'generator', ok: true, message: 'p50 1 ms' },
+          { model: 'prm', ok: false, message: 'crashed' },
+        ],
+        skipped: [{ model: 'big', kind: 'missing', reason: '…' }],
+        configs: ['a.ttc.yaml'],
+      });
+      assert.equal(mixed.message, 'TTC Lens: profiled 1 of 3 model(s) of a.ttc.yaml; 1 failed (prm); cannot measure big (file missing).');
+      assert.deepEqual(profileToast({ profiled: [{ model: 'g', ok: true, message: '' }], configs: ['a.ttc.yaml'] }), { message: 'TTC Lens: profiled 1 of 1 model(s) of a.ttc.yaml.', warn: false });
+      assert.equal(profileToast({ profiled: [], configs: ['e.ttc.yaml'] }).message, 'TTC Lens: no models to profile in e.ttc.yaml.');
+    });
+  });
+});

@@ -1,12 +1,16 @@
 import { strict as assert } from 'node:assert';
-import { qualityWarnings, resolveThreads, ruleFrom } from '../../../server/src/profiler/measure';
+import { qualityWarnings, resolveThreads, ruleFrom, threadsWarning } from '../../../server/src/profiler/measure';
 import { summarize } from '../../../server/src/core/profile/stats';
 import { machineFingerprint } from '../../../server/src/core/profile/fingerprint';
 
 describe('profiler/measure (pure parts)', () => {
   it('defaults: physical cores, 2% CI, 10 s cap, at least one warm-up run', () => {
     assert.equal(resolveThreads(undefined), machineFingerprint().physicalCores);
-    assert.equal(resolveThreads(3), 3);
+    assert.equal(resolveThreads(3, 4), 3);
+    // More threads than physical cores: measured with the cores (the warning says so).
+    assert.equal(resolveThreads(8, 2), 2);
+    assert.equal(resolveThreads(undefined, 2), 2);
+    assert.match(threadsWarning(8, 2, 2), /^8 threads asked for on 2 physical cores \(2 logical\) would oversubscribe the CPU; measured with 2 threads$/);
     const r = ruleFrom({ modelPath: 'm', warmupRuns: 0 });
     assert.equal(r.targetCi, 0.02);
     assert.equal(r.maxTimeMs, 10_000);

@@ -40,6 +40,8 @@ export interface ProblemData {
   'not-onnx': { model: string };
   'file-not-found': { model: string; key: string; path: string; absPath: string; suggestion?: string };
   'model-config-invalid': { model: string; path: string; absPath: string };
+  'model-file-invalid': { model: string; key: string; path: string; absPath: string };
+  'outside-workspace': { model: string; key: string; path: string; absPath: string };
   inconsistent: AtPath;
   unreadable: never;
   internal: never;

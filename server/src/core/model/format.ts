@@ -17,8 +17,14 @@ function mdEsc(s: string): string {
   return s.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
 }
 
+/** Rendering options: `precisionFrom` names where a given precision came from (default: the TTC config). */
+export interface GeometryFormatOptions {
+  title?: string;
+  precisionFrom?: string;
+}
+
 /** One label/value pair per row, shared by the Markdown and text renderings. */
-export function summaryRows(g: ModelGeometry, s: ModelStats): Array<[string, string]> {
+export function summaryRows(g: ModelGeometry, s: ModelStats, opts: GeometryFormatOptions = {}): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
   const kind = g.format === 'genai' ? 'ONNX Runtime GenAI config' : 'Hugging Face config';
   rows.push(['Model', `${g.modelType ? `${g.modelType} — ` : ''}${kind}, shape only`]);
@@ -33,7 +39,7 @@ export function summaryRows(g: ModelGeometry, s: ModelStats): Array<[string, str
     rows.push(['Parameters', g.format === 'genai' ? 'unknown: a genai_config.json has no MLP width (use the model\'s config.json or ONNX file)' : 'unknown: this file has no MLP width (intermediate_size)']);
   }
   if (s.weightBytes) {
-    const src = s.precisionSource === 'config' ? 'config' : s.precisionSource === 'torch_dtype' ? 'torch_dtype' : 'assumed';
+    const src = s.precisionSource === 'config' ? opts.precisionFrom ?? 'config' : s.precisionSource === 'torch_dtype' ? 'torch_dtype' : 'assumed';
     const others = (['int8', 'int4'] as const).filter((p) => p !== s.precision).map((p) => `${p} ${formatBytes(s.weightBytes![p])}`);
     rows.push(['Weights', `${formatBytes(s.weightBytes.precision)} at ${s.precision} (${src})${others.length ? `; ${others.join(', ')}` : ''}`]);
   }
@@ -44,16 +50,16 @@ export function summaryRows(g: ModelGeometry, s: ModelStats): Array<[string, str
   return rows;
 }
 
-export function formatGeometryMarkdown(g: ModelGeometry, s: ModelStats, opts: { title?: string } = {}): string {
+export function formatGeometryMarkdown(g: ModelGeometry, s: ModelStats, opts: GeometryFormatOptions = {}): string {
   const lines = [`**${mdEsc(opts.title ?? 'Model description')}**`, '', '| | |', '|---|---|'];
-  for (const [k, v] of summaryRows(g, s)) lines.push(`| ${k} | ${mdEsc(v)} |`);
+  for (const [k, v] of summaryRows(g, s, opts)) lines.push(`| ${k} | ${mdEsc(v)} |`);
   if (g.assumptions.length) lines.push('', ...g.assumptions.map((a) => `_${a.replace(/_/g, '\\_')}_`));
   lines.push('', '_FLOPs per token after Kaplan et al. 2020: 2·N + 2·d·V (LM head) + 2·L·d\\_attn per context token._');
   return lines.join('\n');
 }
 
-export function formatGeometryText(g: ModelGeometry, s: ModelStats, opts: { title?: string } = {}): string {
-  const rows = summaryRows(g, s);
+export function formatGeometryText(g: ModelGeometry, s: ModelStats, opts: GeometryFormatOptions = {}): string {
+  const rows = summaryRows(g, s, opts);
   const w = Math.max(...rows.map(([k]) => k.length));
   const out = [...(opts.title ? [opts.title] : []), ...rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`)];
   if (g.assumptions.length) out.push('', 'Assumptions:', ...g.assumptions.map((a) => `  - ${a.replace(/`/g, '')}`));
@@ -80,9 +86,10 @@ const isPrecision = (p: unknown): p is Precision => typeof p === 'string' && p i
 
 /**
  * A model description's text (undefined: could not be read) rendered for the hover, Show Model Summary
- * and the CLI. `precision` is the config's precision for the model (ignored unless a known one).
+ * and the CLI. `precision` is the config's precision for the model (ignored unless a known one);
+ * `precisionFrom` labels where it came from when not the config (the CLI: `--precision`).
  */
-export function describeShapeOnly(absPath: string, text: string | undefined, precision: string | undefined, title: string): ShapeOnlyResult {
+export function describeShapeOnly(absPath: string, text: string | undefined, precision: string | undefined, title: string, precisionFrom?: string): ShapeOnlyResult {
   if (text === undefined) {
     const error = `model description could not be read (missing, not a regular file, or larger than 1 MB): ${absPath}`;
     return { markdown: `**${mdEsc(title)} could not be read:** ${mdEsc(error)}`, text: error, error };
@@ -94,8 +101,8 @@ export function describeShapeOnly(absPath: string, text: string | undefined, pre
   }
   const stats = modelStats(r.geometry, isPrecision(precision) ? precision : undefined);
   return {
-    markdown: formatGeometryMarkdown(r.geometry, stats, { title }),
-    text: formatGeometryText(r.geometry, stats),
+    markdown: formatGeometryMarkdown(r.geometry, stats, { title, precisionFrom }),
+    text: formatGeometryText(r.geometry, stats, { precisionFrom }),
     summary: { kind: 'shape-only', path: absPath, geometry: r.geometry, stats },
   };
 }

@@ -112,10 +112,18 @@ function opKey(domain: string, op: string): string {
   return domain && domain !== 'ai.onnx' ? `${domain}.${op}` : op;
 }
 
+/**
+ * Cached tokens assumed for an unbound past-length dim: the analysis describes one decode step after
+ * this many tokens, the shape the profiler measures for its headline latency (profiler/decoder.ts), so
+ * the hover's static and measured sections talk about the same step.
+ */
+export const DECODE_PAST_DEFAULT = 128;
+
 /** Default for an unbound symbol, shown as an assumption. */
 function defaultFor(name: string, input: ValueInfo, index: number): number {
   const n = name.toLowerCase();
-  if (/past|cache|memory/.test(n)) return 0;
+  if (/past|cache/.test(n)) return DECODE_PAST_DEFAULT;
+  if (/memory/.test(n)) return 0;
   // Spatial dims of images: a 4-D float input's H and W.
   if (input.shape?.length === 4 && index >= 2 && (input.dtype === DataType.FLOAT || input.dtype === DataType.FLOAT16)) return 224;
   return 1;

@@ -105,7 +105,8 @@ export function formatSummaryText(s: ModelSummary): string {
   }
   kv('Nodes', `${s.nodes}${s.subgraphs ? ` in ${s.subgraphs + 1} graphs` : ''}`);
   kv('Ops', Object.entries(s.ops).map(([k, v]) => `${k} ${v}`).join(', '));
-  kv('Opsets', `${Object.entries(s.opsets).map(([k, v]) => `${k} ${v}`).join(', ')}; IR ${s.irVersion}${s.producer ? `; ${s.producer}` : ''}`);
+  kv('Opsets', `${Object.entries(s.opsets).map(([k, v]) => `${k} ${v}`).join(', ')}; IR ${s.irVersion}`);
+  if (s.producer) kv('Producer', s.producer);
   for (const t of s.inputs) kv('Input', `${t.name} ${shapeText(t)}${t.bound ? ` → [${t.bound.join(', ')}]` : ''}`);
   for (const t of s.outputs) kv('Output', `${t.name} ${shapeText(t)}${t.bound ? ` → [${t.bound.join(', ')}]` : ''}`);
   const b = bindingsText(s);

@@ -69,8 +69,6 @@ export interface DecoderPlan {
   batches?: number[];
   /** Context lengths for decode τ(B, c) (default [16, 64, 128]). */
   contexts?: number[];
-  /** Decode steps measured per grid point after warm-up (default 8). */
-  steps?: number;
 }
 
 export interface TensorInfo {
@@ -124,7 +122,8 @@ export interface DecoderProfile {
   /** Inputs recognised as the KV cache and the other roles, for the report. */
   layout: { pastInputs: string[]; presentOutputs: string[]; idsInput?: string; maskInput?: string; positionInput?: string };
   prefill: Array<{ prompt: number; stats: LatencyStats }>;
-  decode: Array<{ batch: number; context: number; stats: LatencyStats }>;
+  /** `headline`: this point is the headline measurement itself (same shape, one measurement). */
+  decode: Array<{ batch: number; context: number; stats: LatencyStats; headline?: boolean }>;
   prefillFit?: PrefillFit;
   decodeFit?: DecodeFit;
   notes: string[];
@@ -147,6 +146,12 @@ export interface RunEnvironment {
   graphOptimizationLevel: GraphOptimizationLevel;
   ortVersion: string;
   machine: MachineFingerprint;
+  /** Intra-op threads asked for, when more than the machine's physical cores (then `threads` is the cores). */
+  threadsAsked?: number;
+  /** `os.loadavg()` (1, 5, 15 minutes) when measuring started and when it ended; absent on Windows. */
+  load?: { start: number[]; end: number[] };
+  /** Other work was competing for the cores while measuring (see profiler/measure.ts qualityWarnings). */
+  busy?: boolean;
 }
 
 /** A completed measurement. */

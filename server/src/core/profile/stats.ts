@@ -26,6 +26,11 @@ export interface LatencyStats {
   ciRelHalfWidth?: number;
   /** Why measurement stopped. */
   stoppedBy: 'ci' | 'time' | 'runs';
+  /**
+   * Blocks the runs were timed in (profiler/timing.ts). When present, `ci95` covers the spread of the
+   * block medians as well as the runs, so run-to-run drift widens it.
+   */
+  blocks?: number;
 }
 
 /** Quantile of sorted data with linear interpolation between order statistics (R type 7, NumPy default). */

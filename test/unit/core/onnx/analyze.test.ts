@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { readModel, readModelBytes } from '../../../../server/src/core/onnx/reader';
-import { analyzeModel } from '../../../../server/src/core/onnx/analyze';
+import { analyzeModel, DECODE_PAST_DEFAULT } from '../../../../server/src/core/onnx/analyze';
 import { formatSummaryMarkdown, formatSummaryText } from '../../../../server/src/core/onnx/format';
 import { DataType, serializeModel, type GraphSpec } from '../../../../server/src/core/onnx/writer';
 import { EXAMPLES } from './helpers';
@@ -18,7 +18,9 @@ describe('core/onnx/analyze', () => {
       layers: 4, kvHeads: 2, headSize: 32, kvDtype: 'float32', kvBytesPerToken: 4 * 2 * 2 * 32 * 4, pastDim: 'past_sequence',
       output: 'logits', vocab: 512, hidden: 128,
     });
-    assert.deepEqual(s.bindings.assumed, { batch: 1, sequence: 1, past_sequence: 0, total_sequence: 1 });
+    // One decode step after DECODE_PAST_DEFAULT cached tokens: the shape the profiler's headline measures.
+    assert.equal(DECODE_PAST_DEFAULT, 128);
+    assert.deepEqual(s.bindings.assumed, { batch: 1, sequence: 1, past_sequence: 128, total_sequence: 129 });
     assert.equal(s.flops.coverage, 1);
     assert.equal(s.ops.MatMul, 37);
     assert.deepEqual(s.inputs[2].shape, ['batch', 2, 'past_sequence', 32]);

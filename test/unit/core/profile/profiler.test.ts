@@ -162,12 +162,12 @@ describe('core/profile/profiler (real onnxruntime-node)', function () {
     assert.match(dim.error!, /no input has a dimension named 'nope'/);
   });
 
-  it('profiles a decoder: prefill T(P), decode τ(B, c) by stepping the KV cache, and fits', async () => {
+  it('profiles a decoder: prefill T(P), decode τ(B, c) with the headline as one of its points, and fits', async () => {
     const r = await p.measure({
       modelPath: m.decoder,
       maxTimeMs: 300,
       opProfile: false,
-      decoder: { prompts: [8, 16, 32], batches: [1, 2], contexts: [16, 48], steps: 4 },
+      decoder: { prompts: [8, 16, 32], batches: [1, 2], contexts: [16, 48] },
     });
     assert.ok(r.ok, JSON.stringify(r));
     const d = r.value.decoder!;
@@ -175,8 +175,13 @@ describe('core/profile/profiler (real onnxruntime-node)', function () {
     assert.equal(d.layout.presentOutputs.length, 4);
     assert.equal(d.layout.idsInput, 'input_ids');
     assert.equal(d.prefill.length, 3);
-    assert.equal(d.decode.length, 4);
-    assert.ok(d.decode.every((x) => x.stats.runs >= 4 && x.stats.p50 > 0));
+    // The grid plus the headline's own shape (B=1 after 128 cached tokens), measured once for both.
+    assert.deepEqual(
+      d.decode.map((x) => `${x.batch}/${x.context}${x.headline ? '*' : ''}`),
+      ['1/16', '1/48', '1/128*', '2/16', '2/48'],
+    );
+    assert.deepEqual(d.decode.find((x) => x.headline)!.stats, r.value.stats);
+    assert.ok(d.decode.every((x) => x.stats.runs >= 3 && x.stats.p50 > 0 && (x.stats.blocks ?? 0) >= 1));
     assert.ok(d.decodeFit && Number.isFinite(d.decodeFit.a) && Number.isFinite(d.decodeFit.maxRelError));
     assert.ok(d.prefillFit && d.prefillFit.points === 3);
     // The headline number is one decode step after a 128-token cache.
@@ -189,7 +194,7 @@ describe('core/profile/profiler (real onnxruntime-node)', function () {
       bind: { past_sequence: 16 },
       maxTimeMs: 200,
       opProfile: false,
-      decoder: { prompts: [8, 16, 100], batches: [1, 2], contexts: [16, 32, 100], steps: 2 },
+      decoder: { prompts: [8, 16, 100], batches: [1, 2], contexts: [16, 32, 100] },
     });
     assert.ok(r.ok, JSON.stringify(r));
     const d = r.value.decoder!;
@@ -201,6 +206,9 @@ describe('core/profile/profiler (real onnxruntime-node)', function () {
       d.decode.map((x) => `${x.batch}/${x.context}`),
       ['1/16', '1/32', '2/16', '2/32'],
     );
+    // Bound to past_sequence = 16, the headline is the grid's B=1 c=16 point.
+    assert.equal(d.decode[0].headline, true);
+    assert.equal(d.decode[0].stats.p50, r.value.stats.p50);
     assert.ok(d.notes.some((n) => /prefill P=100 failed, longer prompts skipped/.test(n)), JSON.stringify(d.notes));
     assert.ok(d.notes.some((n) => /decode step B=1 c=100 failed/.test(n)));
     assert.ok(d.decodeFit);
