@@ -39,10 +39,18 @@ function fileFor(dir: string, s: SessionSettings): string {
   return path.join(dir, `calibration-${machineFingerprint().id}-${s.ep ?? 'cpu'}-${s.threads ?? 0}.json`);
 }
 
+const memo = new Map<string, Calibration>();
+
 export async function cachedCalibration(dir: string, s: SessionSettings): Promise<Calibration | undefined> {
+  const file = fileFor(dir, s);
+  const known = memo.get(file);
+  if (known) return known;
   try {
-    const c = JSON.parse(await readFile(fileFor(dir, s), 'utf8')) as Calibration;
-    if (c.flopsPerSecond > 0 && c.bytesPerSecond > 0) return c;
+    const c = JSON.parse(await readFile(file, 'utf8')) as Calibration;
+    if (c.flopsPerSecond > 0 && c.bytesPerSecond > 0) {
+      memo.set(file, c);
+      return c;
+    }
   } catch {
     /* not calibrated yet */
   }
@@ -75,5 +83,6 @@ export async function calibrate(profiler: Profiler, dir: string, s: SessionSetti
     load: [c.load[0], b.load[1]],
   };
   await writeFileAtomic(fileFor(dir, s), JSON.stringify(cal)).catch(() => undefined);
+  memo.set(fileFor(dir, s), cal);
   return cal;
 }

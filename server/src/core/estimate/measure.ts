@@ -5,7 +5,7 @@
  * runs. Also the machine's copy bandwidth (once per machine) for KV tiles and gathers.
  */
 import Ajv from 'ajv';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { writeFileAtomic, stableStringify, ortVersionOnDisk } from '../profile/cache';
 import { ContentHasher, machineFingerprint } from '../profile/fingerprint';
@@ -64,11 +64,20 @@ export class PointStore {
 
   constructor(readonly dir: string) {}
 
+  private readonly keys = new Map<string, string>();
+
   private async fileKey(model: string, settings: PointSettings): Promise<string> {
+    // A stat per call (every keystroke's estimate comes here); the content hash only when it changed.
+    const st = await stat(model);
+    const memoKey = `${model}|${st.size}|${st.mtimeMs}|${stableStringify(settings)}`;
+    const known = this.keys.get(memoKey);
+    if (known) return known;
     const { hash } = await this.hasher.hash(model);
     const threads = settings.threads && settings.threads > 0 ? settings.threads : machineFingerprint().physicalCores;
     const parts = { hash, bind: settings.bind ?? {}, shapes: settings.inputShapes ?? null, ep: settings.ep ?? 'cpu', threads, opt: settings.graphOptimizationLevel ?? 'all', ort: ortVersionOnDisk() ?? 'unknown', machine: machineFingerprint().id };
-    return createHash('sha256').update(stableStringify(parts)).digest('hex').slice(0, 24);
+    const key = createHash('sha256').update(stableStringify(parts)).digest('hex').slice(0, 24);
+    this.keys.set(memoKey, key);
+    return key;
   }
 
   async load(model: string, settings: PointSettings): Promise<{ key: string; file: PointFile }> {
@@ -101,6 +110,7 @@ export class PointStore {
 
   forget(model: string): void {
     this.hasher.forget(model);
+    for (const k of [...this.keys.keys()]) if (k.startsWith(`${model}|`)) this.keys.delete(k);
   }
 }
 
@@ -181,11 +191,18 @@ export async function measureNeeds(o: MeasureNeedsOptions): Promise<MeasureNeeds
 }
 
 /** Copy bandwidth of this machine, measured once and cached beside the points. */
+const copyMemo = new Map<string, CopyBandwidthResult>();
+
 export async function copyBandwidth(profiler: Profiler, dir: string, run: boolean, signal?: AbortSignal): Promise<CopyBandwidthResult | undefined> {
   const file = path.join(dir, `copy-${machineFingerprint().id}.json`);
+  const known = copyMemo.get(file);
+  if (known) return known;
   try {
     const v = JSON.parse(await readFile(file, 'utf8')) as CopyBandwidthResult;
-    if (typeof v.bytesPerSecond === 'number' && v.bytesPerSecond > 0 && typeof v.perTensorMs === 'number') return v;
+    if (typeof v.bytesPerSecond === 'number' && v.bytesPerSecond > 0 && typeof v.perTensorMs === 'number') {
+      copyMemo.set(file, v);
+      return v;
+    }
   } catch {
     /* not measured yet */
   }
@@ -194,5 +211,6 @@ export async function copyBandwidth(profiler: Profiler, dir: string, run: boolea
   const r = await request<CopyBandwidthResult>({ type: 'copyBandwidth' }, { timeoutMs: 60_000, signal });
   if (!r.ok) return undefined;
   await writeFileAtomic(file, JSON.stringify(r.value)).catch(() => undefined);
+  copyMemo.set(file, r.value);
   return r.value;
 }

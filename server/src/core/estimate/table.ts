@@ -37,7 +37,13 @@ export class PointTable {
   private readonly curves = new Map<string, Curve>();
   private readonly kindBatch = (kind: MeasurePoint['kind'], batch: number) => `${kind}/${batch}`;
 
-  add(p: MeasurePoint, stats: Pick<LatencyStats, 'p50' | 'ciRelHalfWidth'>): void {
+  /**
+   * The value kept for a point is the mean of its runs, not the median: a query is a sum of many
+   * calls, and a sum's expectation is the sum of the means (skewed run times make medians add up
+   * short). The median is the fallback for entries without a mean.
+   */
+  add(p: MeasurePoint, stats: Pick<LatencyStats, 'p50' | 'ciRelHalfWidth'> & { mean?: number }): void {
+    const value = typeof stats.mean === 'number' && Number.isFinite(stats.mean) && stats.mean > 0 ? stats.mean : stats.p50;
     const k = this.kindBatch(p.kind, p.batch);
     let c = this.curves.get(k);
     if (!c) this.curves.set(k, (c = { xs: [], ys: [], cis: [] }));
@@ -45,12 +51,12 @@ export class PointTable {
     let i = c.xs.findIndex((v) => v >= x);
     if (i < 0) i = c.xs.length;
     if (c.xs[i] === x) {
-      c.ys[i] = stats.p50;
+      c.ys[i] = value;
       c.cis[i] = stats.ciRelHalfWidth ?? 0;
       return;
     }
     c.xs.splice(i, 0, x);
-    c.ys.splice(i, 0, stats.p50);
+    c.ys.splice(i, 0, value);
     c.cis.splice(i, 0, stats.ciRelHalfWidth ?? 0);
   }
 
