@@ -6,12 +6,12 @@
  * too large instead of being read.
  */
 import { parentPort } from 'node:worker_threads';
-import { FileSource } from './source';
+import { closeSync } from 'node:fs';
 import { OnnxReadError } from './wire';
 import { countMainGraphNodes } from './count';
 import { readModel, type ModelInfo } from './reader';
 import { analyzeModel } from './analyze';
-import { UnsafeFileError } from '../safeFs';
+import { openRegularFile, UnsafeFileError } from '../safeFs';
 
 export interface AnalysisRequest {
   id: number;
@@ -32,14 +32,15 @@ const COUNT_LIMIT = 100_000_000;
 
 function handle(req: AnalysisRequest): AnalysisReply {
   try {
-    const src = new FileSource(req.path);
-    const key = `${req.path}|${src.size}`;
-    src.close();
+    // Regular files only (a FIFO or a device is refused here, before any read).
+    const f = openRegularFile(req.path, Number.POSITIVE_INFINITY, 'model file');
+    closeSync(f.fd);
+    const key = `${req.path}|${f.size}|${f.mtimeMs}`;
     let model = last?.key === key ? last.model : undefined;
     if (!model) {
       last = undefined;
       // Counting costs a pass over the graph's tags; worth it only when the file could be too large.
-      const count = src.size > 4 * 2 ** 20 ? countMainGraphNodes(req.path, COUNT_LIMIT) : undefined;
+      const count = f.size > 2 ** 20 ? countMainGraphNodes(req.path, COUNT_LIMIT) : undefined;
       if (count !== undefined && count > req.maxNodes) {
         return { id: req.id, ok: false, tooLarge: count, error: `more than ${req.maxNodes.toLocaleString('en-US')} nodes` };
       }
