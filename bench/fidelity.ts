@@ -17,8 +17,7 @@ import { runPipeline } from '../server/src/core/estimate/pipeline';
 import { estimate } from '../server/src/core/estimate/estimate';
 import { planQueries } from '../server/src/core/estimate/plan';
 import { summarize, relError } from '../server/src/core/estimate/benchSummary';
-import type { ExecuteResult } from '../server/src/core/estimate/protocol';
-import type { Outcome } from '../server/src/core/profile/protocol';
+import { executeFresh } from '../server/src/core/estimate/execute';
 
 const ROOT = path.resolve(__dirname, '..');
 const MODELS = path.join(process.env.TTC_LENS_BENCH_MODELS ?? path.join(tmpdir(), 'ttc-lens-bench-models'));
@@ -85,7 +84,6 @@ async function main(): Promise<void> {
   const cacheDir = mkdtempSync(path.join(tmpdir(), 'ttc-fidelity-cache-'));
   const workDir = mkdtempSync(path.join(tmpdir(), 'ttc-fidelity-'));
   const profiler = createProfiler({ cacheDir, workerPath: path.join(ROOT, 'dist', 'profilerWorker.js') });
-  const request = profiler.pool.request.bind(profiler.pool) as unknown as <T>(b: unknown, c: { timeoutMs?: number }) => Promise<Outcome<T>>;
   const rows: Array<Record<string, unknown>> = [];
   try {
     for (const c of CASES) {
@@ -99,7 +97,7 @@ async function main(): Promise<void> {
       const est = await runPipeline({ config, configPath: file, profiler, profile: true, queries: QUERIES });
       const profileMs = Date.now() - t0;
       const w = planQueries(config, QUERIES);
-      const r = await request<ExecuteResult>({ type: 'execute', options: { models: est.sessionModels, session: est.session, warmup: w.warmup, queries: w.queries, maxTimeMs: 600_000 } }, { timeoutMs: 1_300_000 });
+      const r = await executeFresh({ models: est.sessionModels, session: est.session, warmup: w.warmup, queries: w.queries, maxTimeMs: 600_000 }, {}, { workerPath: path.join(ROOT, 'dist', 'profilerWorker.js') });
       if (!r.ok) {
         rows.push({ name: c.name, error: r.failure.message });
         continue;

@@ -9,8 +9,7 @@ import * as path from 'node:path';
 import { runPipeline } from '../core/estimate/pipeline';
 import { planQueries, type CallKind } from '../core/estimate/plan';
 import { estimateJson, fmtBytes, fmtMs, fmtUsd } from '../core/estimate/format';
-import type { ExecuteResult } from '../core/estimate/protocol';
-import type { Outcome } from '../core/profile/protocol';
+import { executeFresh } from '../core/estimate/execute';
 import type { Estimate } from '../core/estimate/estimate';
 import { relError, summarize, type BenchSummary } from '../core/estimate/benchSummary';
 
@@ -91,11 +90,7 @@ export async function run(args: string[]): Promise<number> {
   const outcome = await withProfiler(a.cacheDir, async (profiler, signal) => {
     const est = await runPipeline({ config, configPath: loaded.file, profiler, profile: a.profile, queries, signal, onProgress: progress });
     if (signal.aborted) return { est, r: undefined };
-    const request = profiler.pool.request.bind(profiler.pool) as unknown as <T>(b: unknown, c: { timeoutMs?: number; signal?: AbortSignal; onProgress?: (m: string, f?: number) => void }) => Promise<Outcome<T>>;
-    const r = await request<ExecuteResult>(
-      { type: 'execute', options: { models: est.sessionModels, session: est.session, warmup: w.warmup, queries: w.queries, maxTimeMs: maxTime } },
-      { timeoutMs: maxTime * 2 + 120_000, signal, onProgress: progress },
-    );
+    const r = await executeFresh({ models: est.sessionModels, session: est.session, warmup: w.warmup, queries: w.queries, maxTimeMs: maxTime }, { signal, onProgress: progress });
     return { est, r };
   });
   if (progress) process.stderr.write('\r\x1b[K');

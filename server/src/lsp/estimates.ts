@@ -15,14 +15,13 @@ import { resolveModelPath } from '../core/config/parse';
 import { setValue } from '../core/config/edit';
 import { stableStringify } from '../core/profile/cache';
 import type { Profiler } from '../core/profile/profiler';
-import type { Outcome } from '../core/profile/protocol';
 import { onnxFacts, shapeOnlyFacts } from '../core/estimate/facts';
 import { fitBudget } from '../core/estimate/fit';
 import { PointStore } from '../core/estimate/measure';
 import { runPipeline, type PipelineResult } from '../core/estimate/pipeline';
 import { planQueries } from '../core/estimate/plan';
 import type { ModelFacts } from '../core/estimate/price';
-import type { ExecuteResult } from '../core/estimate/protocol';
+import { executeFresh } from '../core/estimate/execute';
 import { estimateJson, fmtBytes, fmtMs } from '../core/estimate/format';
 import { summarize as benchSummary, relError } from '../core/estimate/benchSummary';
 import { budgetDiagnostics, codeLenses, estimateMarkdown, fitActions, inlayHints, isEstimateKey, type HintMode } from '../service/estimates';
@@ -228,10 +227,10 @@ function register(ctx: ServerContext): void {
       const e = await est.profile(doc, ac.signal, (m, f) => progress?.report(f !== undefined ? Math.round(f * 30) : 0, `profiling: ${m}`));
       if (!e.result || ac.signal.aborted) return { error: ac.signal.aborted ? 'cancelled' : (e.reason ?? 'no estimate') };
       const w = planQueries(config, queries);
-      const request = ctx.profiler().pool.request.bind(ctx.profiler().pool) as unknown as <T>(b: unknown, c: { timeoutMs?: number; signal?: AbortSignal; onProgress?: (m: string, f?: number) => void }) => Promise<Outcome<T>>;
-      const r = await request<ExecuteResult>(
-        { type: 'execute', options: { models: e.result.sessionModels, session: e.result.session, warmup: w.warmup, queries: w.queries, maxTimeMs: 300_000 } },
-        { timeoutMs: 900_000, signal: ac.signal, onProgress: (m, f) => progress?.report(30 + Math.round((f ?? 0) * 70), m) },
+      const r = await executeFresh(
+        { models: e.result.sessionModels, session: e.result.session, warmup: w.warmup, queries: w.queries, maxTimeMs: 300_000 },
+        { signal: ac.signal, onProgress: (m, f) => progress?.report(30 + Math.round((f ?? 0) * 70), m) },
+        { log: (line) => ctx.connection.console.log(`ttc-lens bench: ${line}`) },
       );
       if (!r.ok) return { error: r.failure.message };
       const b = benchSummary(r.value, e.result.estimate.calls, config.hardware.price_per_hour, r.value.env.machine.logicalCores);

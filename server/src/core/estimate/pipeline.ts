@@ -13,7 +13,7 @@ import { modelFactsOf } from './facts';
 import { copyBandwidth, measureNeeds, PointStore } from './measure';
 import { neededPoints } from './needs';
 import { planQueries } from './plan';
-import { ASSUMED_COPY, ASSUMED_CPU, type MachineFacts, type ModelFacts } from './price';
+import { ASSUMED_COPY, ASSUMED_CPU, RUNTIME_RSS_BYTES, type MachineFacts, type ModelFacts } from './price';
 import type { SessionModel, SessionSettings } from './protocol';
 import { cachedCalibration, calibrate, type Calibration } from './calibrate';
 
@@ -83,7 +83,7 @@ export function machineFacts(config: TtcConfig, copy: { bytesPerSecond: number; 
   return {
     copy: copy ? { ...copy, provenance: 'measured' } : { ...ASSUMED_COPY, provenance: 'analytic' },
     roofline,
-    ...(baseRssBytes ? { baseRssBytes } : {}),
+    baseRssBytes: baseRssBytes ?? RUNTIME_RSS_BYTES,
   };
 }
 

@@ -46,6 +46,12 @@ export interface MachineFacts {
 /** Used when neither the config nor a calibration gives the machine: a modest 2-core CPU. */
 export const ASSUMED_CPU = { flopsPerSecond: 50e9, bytesPerSecond: 10e9 };
 export const ASSUMED_COPY = { bytesPerSecond: 4e9, perTensorMs: 0.005 };
+/**
+ * Resident memory of the process that runs the models before any session: Node 20 + onnxruntime-node
+ * 1.30 (measured at the start of a fresh profiler process here: 64 MiB). Part of the memory peak,
+ * so that the estimate compares with the RSS `bench` measures.
+ */
+export const RUNTIME_RSS_BYTES = 64 * 2 ** 20;
 
 export interface Priced extends Lookup {
   flops: number;

@@ -1,0 +1,25 @@
+/**
+ * Running a workload's queries for real (`bench`, the editor's Run Benchmark, the fidelity bench): in
+ * a fresh profiler process of its own, so that its peak RSS is the run's own — not the memory an
+ * earlier profile left in a long-lived worker (which keeps freed memory, see pool.ts) — and its
+ * starting RSS is the runtime's baseline (Node + ONNX Runtime, no session).
+ */
+import { ProfilerPool, type PoolOptions } from '../profile/pool';
+import type { Outcome } from '../profile/protocol';
+import type { ExecuteOptions, ExecuteResult } from './protocol';
+
+export interface ExecuteControl {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (message: string, fraction?: number) => void;
+}
+
+export async function executeFresh(options: ExecuteOptions, ctl: ExecuteControl = {}, pool: PoolOptions = {}): Promise<Outcome<ExecuteResult>> {
+  const p = new ProfilerPool(pool);
+  try {
+    const request = p.request.bind(p) as unknown as <T>(b: unknown, c: ExecuteControl) => Promise<Outcome<T>>;
+    return await request<ExecuteResult>({ type: 'execute', options }, { timeoutMs: ctl.timeoutMs ?? (options.maxTimeMs ?? 300_000) * 2 + 120_000, signal: ctl.signal, onProgress: ctl.onProgress });
+  } finally {
+    await p.dispose();
+  }
+}
