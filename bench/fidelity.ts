@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     for (const c of CASES) {
       if (only && !only.includes(c.name)) continue;
       const file = path.join(workDir, `${c.name}.ttc.yaml`);
-      const text = `version: 1\n${c.yaml}\nhardware: { provider: cpu, threads: 2, price_per_hour: 0.40 }\n`;
+      const text = `version: 1\n${c.yaml}\nhardware: { provider: cpu, threads: 1, price_per_hour: 0.40 }\n`;
       writeFileSync(file, text);
       const config = parseConfig(text).config;
       const t0 = Date.now();
