@@ -11,14 +11,22 @@ import type { Problem } from '../core/config/parse';
 import { PROBLEM_CODES } from '../core/config/codes';
 import { findConfigFiles } from '../core/config/discover';
 import { getLanguageService } from '../service/languageService';
+import { budgetDiagnostics } from '../service/estimates';
+import { runPipeline } from '../core/estimate/pipeline';
+import { PointStore } from '../core/estimate/measure';
+import { defaultCacheDir } from '../core/profile/cache';
 import { fileTypeProblem, readSmallTextFile } from '../core/model/files';
 import { readModel } from '../core/onnx/reader';
 import { countMainGraphNodes } from '../core/onnx/count';
 import { readRegularText, UnsafeFileError } from '../core/safeFs';
 
-const USAGE = `Usage: ttc-lens check <files or folders…> [--format text|json|sarif]
+const USAGE = `Usage: ttc-lens check <files or folders…> [--format text|json|sarif] [--no-budget] [--cache-dir DIR]
 
 Validates TTC configs. Folders are searched recursively for *.ttc.yaml and *.ttc.yml.
+A config without errors is also estimated (from cached measurements, analytic elsewhere; nothing
+runs): a breached latency, memory or cost budget, or qps above capacity, is an error (budget-*),
+as in the editor. --no-budget skips that; --cache-dir names the measurement cache
+(default $XDG_CACHE_HOME/ttc-lens, where 'ttc-lens estimate' keeps it).
 Output: text (file:line:col severity message [code]), json (an array) or sarif (SARIF 2.1.0).
 Exit status: 1 if any error was found, 0 otherwise, 2 on usage errors.`;
 
@@ -59,6 +67,39 @@ export function checkModelFile(abs: string): string | undefined {
     const msg = e instanceof Error ? e.message : String(e);
     if (/^more than \d+ nodes/.test(msg)) return undefined;
     return `not a readable ONNX model: ${msg}`;
+  }
+}
+
+/**
+ * Budget checks from the estimator (cached measurements, analytic elsewhere; nothing runs): the same
+ * `budget-*` problems the editor shows, so CI fails a config that no longer fits. Skipped when the
+ * config has errors of its own.
+ */
+export async function budgetFindings(file: string, store: PointStore): Promise<Finding[]> {
+  let text: string;
+  try {
+    text = readRegularText(file, MAX_CONFIG_BYTES, 'TTC config');
+  } catch {
+    return [];
+  }
+  const abs = path.resolve(file);
+  const doc = TextDocument.create(pathToFileURL(abs).href, 'ttc', 1, text);
+  const parsed = getLanguageService({}).parse(doc);
+  if (!parsed.config.strategy || parsed.problems.some((p) => p.severity === 'error')) return [];
+  try {
+    const r = await runPipeline({ config: parsed.config, configPath: abs, store, profile: false });
+    return budgetDiagnostics(doc, parsed, r.estimate).map((d) => ({
+      file,
+      line: d.range.start.line + 1,
+      column: d.range.start.character + 1,
+      endLine: d.range.end.line + 1,
+      endColumn: d.range.end.character + 1,
+      severity: d.severity === 1 ? 'error' : 'warning',
+      code: String(d.code),
+      message: typeof d.message === 'string' ? d.message : d.message.value,
+    }));
+  } catch {
+    return []; // a model the estimator cannot read is reported by the checks above
   }
 }
 
@@ -126,6 +167,8 @@ function sarif(findings: Finding[]): unknown {
 
 export async function run(args: string[]): Promise<number> {
   let format: Format = 'text';
+  let budgets = true;
+  let cacheDir: string | undefined;
   const inputs: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -140,6 +183,10 @@ export async function run(args: string[]): Promise<number> {
         return 2;
       }
       format = v;
+    } else if (a === '--no-budget') {
+      budgets = false;
+    } else if (a === '--cache-dir' || a.startsWith('--cache-dir=')) {
+      cacheDir = a === '--cache-dir' ? args[++i] : a.slice('--cache-dir='.length);
     } else if (a.startsWith('-') && a !== '-') {
       process.stderr.write(`ttc-lens check: unknown option '${a}'\n\n${USAGE}\n`);
       return 2;
@@ -167,7 +214,12 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`ttc-lens check: no *.ttc.yaml or *.ttc.yml files found in ${inputs.join(', ')}\n`);
     return 2;
   }
-  const findings = [...new Set(files)].flatMap(checkFile);
+  const unique = [...new Set(files)];
+  const findings = unique.flatMap(checkFile);
+  if (budgets) {
+    const store = new PointStore(cacheDir ?? defaultCacheDir());
+    for (const f of unique) if (!findings.some((x) => x.file === f && x.severity === 'error')) findings.push(...(await budgetFindings(f, store)));
+  }
   if (format === 'json') process.stdout.write(JSON.stringify(findings, null, 2) + '\n');
   else if (format === 'sarif') process.stdout.write(JSON.stringify(sarif(findings), null, 2) + '\n');
   else {

@@ -193,7 +193,7 @@ export async function measureNeeds(o: MeasureNeedsOptions): Promise<MeasureNeeds
 /** Copy bandwidth of this machine, measured once and cached beside the points. */
 const copyMemo = new Map<string, CopyBandwidthResult>();
 
-export async function copyBandwidth(profiler: Profiler, dir: string, run: boolean, signal?: AbortSignal): Promise<CopyBandwidthResult | undefined> {
+export async function copyBandwidth(profiler: Profiler | undefined, dir: string, run: boolean, signal?: AbortSignal): Promise<CopyBandwidthResult | undefined> {
   const file = path.join(dir, `copy-${machineFingerprint().id}.json`);
   const known = copyMemo.get(file);
   if (known) return known;
@@ -206,7 +206,7 @@ export async function copyBandwidth(profiler: Profiler, dir: string, run: boolea
   } catch {
     /* not measured yet */
   }
-  if (!run) return undefined;
+  if (!run || !profiler) return undefined;
   const request = profiler.pool.request.bind(profiler.pool) as unknown as PoolRequest;
   const r = await request<CopyBandwidthResult>({ type: 'copyBandwidth' }, { timeoutMs: 60_000, signal });
   if (!r.ok) return undefined;

@@ -102,15 +102,15 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
   const failures: PipelineResult['failures'] = [];
   const store = o.store ?? (o.profiler ? new PointStore(o.profiler.cache.dir) : undefined);
   let copy: { bytesPerSecond: number; perTensorMs: number } | undefined;
-  if (o.profiler && store) {
-    if (o.profile !== false) {
+  if (store) {
+    if (o.profiler && o.profile !== false) {
       const r = await measureNeeds({ profiler: o.profiler, store, models: local, session, needs, signal: o.signal, onProgress: o.onProgress, maxTimeMsPerPoint: o.maxTimeMsPerPoint });
       measured = r.measured;
       cached = r.cached;
       failures.push(...r.failures);
     }
     const needsCopy = w.queries.some((q) => q.calls.some((c) => c.call.kind === 'kv_tile' || c.call.kind === 'kv_gather'));
-    copy = await copyBandwidth(o.profiler, store.dir, o.profile !== false && needsCopy, o.signal);
+    copy = await copyBandwidth(o.profiler, store.dir, !!o.profiler && o.profile !== false && needsCopy, o.signal);
     for (const [name, m] of Object.entries(local)) {
       const t = await store.table(m.path, { ...session, bind: m.bind, inputShapes: m.inputShapes }).catch(() => undefined);
       if (!t || t.table.size === 0) continue;
@@ -123,8 +123,8 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
   // config names its own hardware figures or a provider this machine does not run.
   let calibration: Calibration | undefined;
   const analyticCalls = Object.values(facts).some((f) => !f.table) && !config.hardware.peak_flops;
-  if (o.profiler && store && analyticCalls && LOCAL_PROVIDERS.has(config.hardware.provider ?? 'cpu')) {
-    calibration = o.profile !== false ? await calibrate(o.profiler, store.dir, session, o.signal) : await cachedCalibration(store.dir, session);
+  if (store && analyticCalls && LOCAL_PROVIDERS.has(config.hardware.provider ?? 'cpu')) {
+    calibration = o.profiler && o.profile !== false ? await calibrate(o.profiler, store.dir, session, o.signal) : await cachedCalibration(store.dir, session);
   }
   const provider = config.hardware.provider ?? 'cpu';
   if (!LOCAL_PROVIDERS.has(provider)) {
