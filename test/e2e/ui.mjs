@@ -197,6 +197,28 @@ export async function uiFlows(page, { artifacts, log, activationOnly }) {
     await page.locator('.monaco-editor .squiggly-error').first().waitFor();
   });
 
+  await step('inline estimates and a fit-the-budget quick-fix', async () => {
+    await page.keyboard.press('Escape');
+    await quickOpen(page, 'over-budget.ttc.yaml');
+    // The code lens and the inlay hints carry the estimate; the budget breach is an error on n.
+    await page.locator('.contentWidgets .codelens-decoration, .codelens-decoration').filter({ hasText: /Estimate: .* p95/ }).first().waitFor();
+    await page.locator('.editor-instance .view-line').filter({ hasText: /≈.*p95/ }).first().waitFor();
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor();
+    await page.screenshot({ path: join(artifacts, 'readme-estimates.png') });
+    await clickToken(page, '16');
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row').filter({ hasText: /Set n to \d+ — p95 ≈ .*fits/ }).first();
+    await fix.waitFor();
+    const offered = await page.locator('.action-widget .monaco-list-row').allInnerTexts();
+    await fix.click();
+    await page.locator('.view-line').filter({ hasText: /^\s*n:\s(\d|1[0-5])$/ }).waitFor();
+    // Applying the fix makes the breach go away (the server re-estimates the edited text).
+    await page.locator('.editor-instance .monaco-editor .squiggly-error').first().waitFor({ state: 'detached' });
+    await page.keyboard.press('Control+Z');
+    await page.locator('.view-line').filter({ hasText: /^\s*n:\s16$/ }).waitFor();
+    return offered;
+  });
+
   await step('screenshot for the README', async () => {
     await page.keyboard.press('Control+Shift+M');
     await quickOpen(page, 'planted.ttc.yaml');

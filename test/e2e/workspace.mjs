@@ -38,6 +38,22 @@ budget:
   cost_per_1k: $0.40
 `;
 
+/** A config over its latency budget: n = 16 breaches p95 ≤ 13 ms, a smaller n fits (the UI applies that fix). */
+export const OVER_BUDGET = `version: 1
+models:
+  gen: { path: models/decoder-tiny.onnx }
+strategy:
+  approach: best_of_n   # sample n, keep the best
+  model: gen
+  n: 16
+workload:
+  prompt_tokens: 64
+  output_tokens: 32
+hardware: { provider: cpu, price_per_hour: 0.40 }
+budget:
+  latency: { p95: 13ms }
+`;
+
 /**
  * Create the workspace under `dir` and return its path.
  * @param {string} repoRoot @param {string} dir
@@ -47,5 +63,6 @@ export function createWorkspace(repoRoot, dir) {
   // check that profiling works, not how precise it is.
   const ws = copyExamples(join(dir, 'ws'), { 'ttcLens.profiler.maxTimeMs': 500, 'files.autoSave': 'off' });
   writeFileSync(join(ws, 'planted.ttc.yaml'), PLANTED);
+  writeFileSync(join(ws, 'over-budget.ttc.yaml'), OVER_BUDGET);
   return ws;
 }

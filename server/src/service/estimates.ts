@@ -116,7 +116,7 @@ export function codeLenses(e: Estimate | undefined, ctx: LensContext, uri: strin
     const title = `Estimate: ${fmtMs(e.latency.p95_ms)} p95 (${e.provenance.overall}, ${ctx.provider} × ${ctx.threads}) · ${e.cost.per_1k_usd !== undefined ? `${fmtUsd(e.cost.per_1k_usd)}/1k · ` : ''}${fmtBytes(e.memory.peak_bytes)}${e.breaches.some((b) => b.severity === 'error') ? ' · over budget' : ''}`;
     out.push({ range, command: { title, command: 'ttcLens.showEstimate', arguments: [uri] } });
   } else out.push({ range, command: { title: ctx.pending ? 'Estimate: computing…' : 'Estimate: not available (see Problems)', command: 'ttcLens.showOutput' } });
-  if (ctx.trusted) {
+  if (ctx.trusted && e) {
     out.push({ range, command: { title: 'Run Benchmark', command: 'ttcLens.runBenchmark', arguments: [uri] } });
     out.push({ range, command: { title: ctx.pending ? 'Profiling…' : 'Profile', command: 'ttcLens.profileEstimate', arguments: [uri] } });
   }
