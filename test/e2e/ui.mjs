@@ -204,6 +204,7 @@ export async function uiFlows(page, { artifacts, log, activationOnly }) {
     await page.locator('.contentWidgets .codelens-decoration, .codelens-decoration').filter({ hasText: /Estimate: .* p95/ }).first().waitFor();
     await page.locator('.editor-instance .view-line').filter({ hasText: /≈.*p95/ }).first().waitFor();
     await page.locator('.monaco-editor .squiggly-error').first().waitFor();
+    await page.mouse.move(900, 450);
     await page.screenshot({ path: join(artifacts, 'readme-estimates.png') });
     await clickToken(page, '16');
     await page.keyboard.press('Control+.');
@@ -216,6 +217,9 @@ export async function uiFlows(page, { artifacts, log, activationOnly }) {
     await page.locator('.editor-instance .monaco-editor .squiggly-error').first().waitFor({ state: 'detached' });
     await page.keyboard.press('Control+Z');
     await page.locator('.view-line').filter({ hasText: /^\s*n:\s16$/ }).waitFor();
+    // Back to the planted config for the next step (by its tab: quick open may list a preview first).
+    await page.locator('.tabs-container .tab').filter({ hasText: 'planted.ttc.yaml' }).filter({ hasNotText: 'Preview' }).first().click();
+    await page.locator('.tabs-container .tab.active').filter({ hasText: 'planted.ttc.yaml' }).filter({ hasNotText: 'Preview' }).waitFor();
     return offered;
   });
 

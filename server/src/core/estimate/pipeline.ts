@@ -130,6 +130,10 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
   if (!LOCAL_PROVIDERS.has(provider)) {
     for (const f of Object.values(facts)) if (f.source === 'onnx') f.notes = [...f.notes, `provider ${provider} is not measured on this machine: estimated analytically`];
   }
+  const asked = config.hardware.threads;
+  if (asked && session.threads !== undefined && asked > session.threads) {
+    for (const f of Object.values(facts)) if (f.table) f.notes = [...f.notes, `measured with ${session.threads} threads: the config asks for ${asked}, this machine has ${session.threads} physical cores`];
+  }
   const machine = machineFacts(config, copy, calibration);
   return { estimate: estimate({ config, models: facts, machine, queries }), facts, machine, measured, cached, failures, sessionModels, session };
 }
