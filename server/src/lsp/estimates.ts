@@ -287,15 +287,22 @@ export async function estimateHover(ctx: ServerContext, doc: TextDocument, offse
 export async function estimateFixes(ctx: ServerContext, doc: TextDocument, diagnostics: Diagnostic[]) {
   const store = ctx.estimates as EstimateStore | undefined;
   const budget = diagnostics.filter((d) => typeof d.code === 'string' && d.code.startsWith('budget-'));
-  if (!store || !budget.length) return [];
+  const provider = diagnostics.filter((d) => d.code === 'provider-not-measured');
+  const providerFixes = provider.map((d) => ({
+    title: 'Use the cpu provider (measured on this machine)',
+    kind: 'quickfix',
+    diagnostics: [d],
+    edit: { changes: { [doc.uri]: (setValue(doc.getText(), ['hardware', 'provider'], 'cpu') ?? []).map((t) => ({ range: { start: doc.positionAt(t.range.start), end: doc.positionAt(t.range.end) }, newText: t.newText })) } },
+  }));
+  if (!store || !budget.length) return providerFixes;
   const e = await store.get(doc);
-  if (!e.result) return [];
+  if (!e.result) return providerFixes;
   const r = e.result;
   const fixes = fitBudget({ config: e.parsed.config, models: r.facts, machine: r.machine, queries: r.estimate.queries });
   const text = doc.getText();
-  return fitActions(doc, e.parsed, fixes, budget, (knob, value) =>
+  return [...providerFixes, ...fitActions(doc, e.parsed, fixes, budget, (knob, value) =>
     (setValue(text, ['strategy', knob], value) ?? []).map((t) => ({ range: { start: doc.positionAt(t.range.start), end: doc.positionAt(t.range.end) }, newText: t.newText })),
-  );
+  )];
 }
 
 export const feature: Feature = {

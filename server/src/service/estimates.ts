@@ -148,9 +148,26 @@ const BUDGET_KEY: Record<Breach['budget'], Array<string | number>> = {
 
 export const BUDGET_SOURCE = 'ttc-lens estimate';
 
+/** Providers whose calls this machine measures (the CPU one ships with onnxruntime-node everywhere). */
+const MEASURED_HERE = new Set(['cpu']);
+
 /** Budget breaches as diagnostics: on the budget's own key and on the value that drives it. */
 export function budgetDiagnostics(doc: TextDocument, parsed: ParsedConfig, e: Estimate): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const provider = parsed.config.hardware.provider;
+  const pr = provider && !MEASURED_HERE.has(provider) ? parsed.rangeOf(['hardware', 'provider']) : undefined;
+  if (pr && provider) {
+    const hw = parsed.config.hardware;
+    const basis = hw.peak_flops || hw.memory_bandwidth ? 'a roofline from hardware.peak_flops / memory_bandwidth' : 'a roofline of an assumed machine (set hardware.peak_flops and memory_bandwidth)';
+    out.push({
+      range: rangeAt(doc, pr),
+      severity: DiagnosticSeverity.Information,
+      source: BUDGET_SOURCE,
+      code: 'provider-not-measured',
+      message: `${provider} is not measured on this machine: the estimate is analytic (${basis}). Use cpu to measure here.`,
+      data: { provider },
+    });
+  }
   for (const b of e.breaches) {
     const severity = b.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning;
     const where = [BUDGET_KEY[b.budget], ...DRIVING[b.budget]];
