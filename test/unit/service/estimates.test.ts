@@ -83,6 +83,6 @@ describe('service/estimates (estimates as LSP data)', () => {
     const { doc, parsed, e } = setup(8, '10s', 'cuda');
     const d = budgetDiagnostics(doc, parsed, e).filter((x) => x.code === 'provider-not-measured');
     assert.equal(d.length, 1);
-    assert.match(d[0].message, /cuda is not measured on this machine: the estimate is analytic/);
+    assert.match(String(d[0].message), /cuda is not measured on this machine: the estimate is analytic/);
   });
 });
