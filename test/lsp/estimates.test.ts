@@ -10,7 +10,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { applyEdits } from '../../server/src/core/config/edit';
+import { buildDecoder } from '../../server/src/core/onnx/builders';
+import { writeModel } from '../../server/src/core/onnx/writer';
 import { ROOT, TestClient } from './helpers/client';
+import { CancellationTokenSource } from 'vscode-jsonrpc';
 
 interface Hint {
   position: { line: number; character: number };
@@ -116,6 +119,27 @@ describe('lsp: inline estimates', function () {
     assert.match(hover.contents.value, /\+1 sample/);
   });
 
+  it('cancelling a profile stops it promptly and the server keeps answering', async () => {
+    const heavy = path.join(dir, 'heavy.ttc.yaml');
+    const text = config(16, '60s').replace('prompt_tokens: 32', 'prompt_tokens: 1500').replace('{ mean: 16, p95: 32 }', '{ mean: 2000, p95: 2500 }');
+    writeFileSync(heavy, text);
+    const huri = pathToFileURL(heavy).href;
+    c.open(huri, text);
+    await c.diagnosticsFor(huri, 1);
+    const cts = new CancellationTokenSource();
+    const t0 = Date.now();
+    const pending = c.conn.sendRequest('ttcLens/profileEstimate', { uri: huri }, cts.token).then(
+      () => 'answered',
+      () => 'rejected',
+    );
+    setTimeout(() => cts.cancel(), 1500);
+    await pending;
+    assert.ok(Date.now() - t0 < 20_000, `cancel took ${Date.now() - t0} ms`);
+    const e = await c.request<EstimateResult>('ttcLens/estimate', { uri: huri });
+    assert.ok(e.estimate!.latency.p50_ms > 0, 'the server still estimates');
+    c.close(huri);
+  });
+
   it('a breached budget is a diagnostic on the budget and on n; the quick-fix sets n so that it fits', async () => {
     // A budget between n = 1's p95 and n = 8's: n = 8 breaches it, and a smaller n fits.
     const base = await c.request<EstimateResult>('ttcLens/estimate', { uri });
@@ -142,6 +166,43 @@ describe('lsp: inline estimates', function () {
     const after = await c.diagnosticsFor(uri, v2);
     assert.deepEqual(after.diagnostics.filter((x) => String(x.code).startsWith('budget-')), [], 'the fix makes the config fit');
     void offsetToPos;
+  });
+});
+
+describe('lsp: a model file that changes after profiling', function () {
+  this.timeout(240_000);
+  const c = new TestClient();
+  let dir: string;
+  after(async () => {
+    await c.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('falls back to analytic, says the profile is stale on the model, and refreshes hints and lenses', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ttc-lsp-est-s-'));
+    mkdirSync(path.join(dir, 'models'));
+    copyFileSync(path.join(ROOT, 'examples', 'models', 'decoder-tiny.onnx'), path.join(dir, 'models', 'g.onnx'));
+    const text = ['version: 1', 'models:', '  gen: { path: models/g.onnx }', 'strategy: { approach: single, model: gen }', 'workload: { prompt_tokens: 16, output_tokens: 8 }', 'hardware: { threads: 1 }', ''].join('\n');
+    const file = path.join(dir, 's.ttc.yaml');
+    writeFileSync(file, text);
+    const uri = pathToFileURL(file).href;
+    await c.start(dir, { workspaceTrusted: true, storagePath: path.join(dir, 'storage') });
+    c.open(uri, text);
+    await c.diagnosticsFor(uri, 1);
+    const r = await c.request<EstimateResult>('ttcLens/profileEstimate', { uri });
+    assert.notEqual(r.estimate!.provenance.overall, 'analytic');
+    const refreshes = c.refreshes.items.length;
+    const marks = c.diagnostics.items.length;
+    // Another decoder with the same shape but other weights lands on the same path.
+    await writeModel(path.join(dir, 'models', 'g.onnx'), buildDecoder({ layers: 4, hidden: 128, heads: 4, kvHeads: 2, vocab: 512, ffn: 192, maxPositions: 4096, seed: 99 }));
+    const d = await c.diagnostics.waitFrom(marks, (p) => p.uri === uri && p.diagnostics.some((x) => x.code === 'profile-stale'));
+    const stale = d.diagnostics.find((x) => x.code === 'profile-stale')!;
+    assert.equal(stale.range.start.line, 2);
+    await c.refreshes.waitFrom(refreshes, (k) => k === 'inlayHint');
+    const e = await c.request<EstimateResult>('ttcLens/estimate', { uri });
+    assert.equal(e.estimate!.provenance.overall, 'analytic');
+    const actions = await c.request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: stale.range, context: { diagnostics: [stale] } });
+    assert.ok(actions.some((a) => a.title === 'Profile again (the model changed)'), JSON.stringify(actions.map((a) => a.title)));
   });
 });
 

@@ -24,7 +24,7 @@ import type { ModelFacts } from '../core/estimate/price';
 import { executeFresh } from '../core/estimate/execute';
 import { estimateJson, fmtBytes, fmtMs } from '../core/estimate/format';
 import { summarize as benchSummary, relError } from '../core/estimate/benchSummary';
-import { budgetDiagnostics, codeLenses, estimateMarkdown, fitActions, inlayHints, isEstimateKey, type HintMode } from '../service/estimates';
+import { budgetDiagnostics, staleDiagnostics, codeLenses, estimateMarkdown, fitActions, inlayHints, isEstimateKey, type HintMode } from '../service/estimates';
 import { EstimateRequest, ProfileEstimateRequest, RunBenchmarkRequest, type EstimateParams, type EstimateResult, type RunBenchmarkParams, type RunBenchmarkResult } from '../protocol';
 import type { Feature, ServerContext } from './context';
 import { registerDiagnosticSource } from './diagnosticSources';
@@ -53,11 +53,10 @@ export class EstimateStore {
     return (this.store ??= new PointStore(this.profiler().cache.dir));
   }
 
-  /** Forget everything (a model file changed, trust changed, a profile finished). */
+  /** Forget the estimates (a model file changed, trust changed, a profile finished); cached points stay (keyed by content). */
   clear(): void {
     this.memo.clear();
     this.facts.clear();
-    this.store = undefined;
   }
 
   private async factsFor(name: string, abs: string, spec: ModelEntry): Promise<ModelFacts> {
@@ -116,6 +115,15 @@ export class EstimateStore {
     }
   }
 
+  /** Called with each model file a profile measured (the feature watches them for changes). */
+  onMeasured?: (path: string) => void;
+
+  /** A model file changed on disk: its points are looked up afresh (the cache is keyed by content). */
+  forgetModel(path: string): void {
+    this.store?.forget(path);
+    this.clear();
+  }
+
   /** Plan-driven profile of a config (trusted workspaces only), then fresh estimates everywhere. */
   async profile(doc: TextDocument, signal: AbortSignal, onProgress: (m: string, f?: number) => void): Promise<DocEstimate> {
     const cur = await this.get(doc);
@@ -124,7 +132,8 @@ export class EstimateStore {
     this.pending.add(doc.uri);
     try {
       const facts = Object.fromEntries(Object.entries(cur.result.facts).map(([k, f]) => [k, { ...f, table: undefined, sessionRssBytes: undefined }]));
-      await runPipeline({ config: cur.parsed.config, configPath: fsPath, profiler: this.profiler(), store: this.points(), profile: true, facts, signal, onProgress });
+      const r = await runPipeline({ config: cur.parsed.config, configPath: fsPath, profiler: this.profiler(), store: this.points(), profile: true, facts, signal, onProgress });
+      for (const m of Object.values(r.sessionModels)) this.onMeasured?.(m.path);
     } finally {
       this.pending.delete(doc.uri);
       this.memo.clear();
@@ -140,6 +149,27 @@ function hintMode(raw: unknown): HintMode {
 function register(ctx: ServerContext): void {
   const est = new EstimateStore(ctx, () => ctx.profiler());
   ctx.estimates = est;
+  // A measured model that changes on disk: its estimate falls back (and says the profile is stale).
+  const watchers = new Map<string, fs.FSWatcher>();
+  est.onMeasured = (file) => {
+    if (watchers.has(file)) return;
+    try {
+      const w = fs.watch(file, { persistent: false }, () => {
+        w.close();
+        watchers.delete(file);
+        est.forgetModel(file);
+        ctx.revalidateAll();
+      });
+      w.on('error', () => watchers.delete(file));
+      watchers.set(file, w);
+    } catch {
+      // gone already: validation says so
+    }
+  };
+  ctx.onShutdown(() => {
+    for (const w of watchers.values()) w.close();
+    watchers.clear();
+  });
   const refresh = () => {
     void ctx.connection.languages.inlayHint.refresh().catch(() => undefined);
     void ctx.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
@@ -152,7 +182,7 @@ function register(ctx: ServerContext): void {
   registerDiagnosticSource(async (doc) => {
     if (!isTtcDocument(doc)) return [];
     const e = await est.get(doc);
-    return e.result ? budgetDiagnostics(doc, e.parsed, e.result.estimate) : [];
+    return e.result ? [...budgetDiagnostics(doc, e.parsed, e.result.estimate), ...staleDiagnostics(doc, e.parsed, e.result.facts)] : [];
   });
 
   ctx.connection.languages.inlayHint.on(async (p) => {
@@ -288,19 +318,21 @@ export async function estimateFixes(ctx: ServerContext, doc: TextDocument, diagn
   const store = ctx.estimates as EstimateStore | undefined;
   const budget = diagnostics.filter((d) => typeof d.code === 'string' && d.code.startsWith('budget-'));
   const provider = diagnostics.filter((d) => d.code === 'provider-not-measured');
+  const stale = diagnostics.filter((d) => d.code === 'profile-stale');
+  const staleFixes = stale.length && ctx.workspaceTrusted ? [{ title: 'Profile again (the model changed)', kind: 'quickfix', diagnostics: stale, command: { title: 'Profile', command: 'ttcLens.profileEstimate', arguments: [doc.uri] } }] : [];
   const providerFixes = provider.map((d) => ({
     title: 'Use the cpu provider (measured on this machine)',
     kind: 'quickfix',
     diagnostics: [d],
     edit: { changes: { [doc.uri]: (setValue(doc.getText(), ['hardware', 'provider'], 'cpu') ?? []).map((t) => ({ range: { start: doc.positionAt(t.range.start), end: doc.positionAt(t.range.end) }, newText: t.newText })) } },
   }));
-  if (!store || !budget.length) return providerFixes;
+  if (!store || !budget.length) return [...staleFixes, ...providerFixes];
   const e = await store.get(doc);
-  if (!e.result) return providerFixes;
+  if (!e.result) return [...staleFixes, ...providerFixes];
   const r = e.result;
   const fixes = fitBudget({ config: e.parsed.config, models: r.facts, machine: r.machine, queries: r.estimate.queries });
   const text = doc.getText();
-  return [...providerFixes, ...fitActions(doc, e.parsed, fixes, budget, (knob, value) =>
+  return [...staleFixes, ...providerFixes, ...fitActions(doc, e.parsed, fixes, budget, (knob, value) =>
     (setValue(text, ['strategy', knob], value) ?? []).map((t) => ({ range: { start: doc.positionAt(t.range.start), end: doc.positionAt(t.range.end) }, newText: t.newText })),
   )];
 }

@@ -148,6 +148,18 @@ const BUDGET_KEY: Record<Breach['budget'], Array<string | number>> = {
 
 export const BUDGET_SOURCE = 'ttc-lens estimate';
 
+/** Models whose file changed since they were profiled: an information on their path, fixed by profiling again. */
+export function staleDiagnostics(doc: TextDocument, parsed: ParsedConfig, facts: Record<string, { stale?: boolean }>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [name, f] of Object.entries(facts)) {
+    if (!f.stale) continue;
+    const r = parsed.rangeOf(['models', name, 'path']) ?? parsed.rangeOf(['models', name]);
+    if (!r) continue;
+    out.push({ range: rangeAt(doc, r), severity: DiagnosticSeverity.Information, source: BUDGET_SOURCE, code: 'profile-stale', message: `${name}: the model file changed since it was profiled; its calls are estimated analytically until it is profiled again.`, data: { model: name } });
+  }
+  return out;
+}
+
 /** Providers whose calls this machine measures (the CPU one ships with onnxruntime-node everywhere). */
 const MEASURED_HERE = new Set(['cpu']);
 

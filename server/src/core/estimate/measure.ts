@@ -65,6 +65,8 @@ export class PointStore {
   constructor(readonly dir: string) {}
 
   private readonly keys = new Map<string, string>();
+  /** Per model file and settings: the key of the last content that had measured points. */
+  private readonly measured = new Map<string, string>();
 
   private async fileKey(model: string, settings: PointSettings): Promise<string> {
     // A stat per call (every keystroke's estimate comes here); the content hash only when it changed.
@@ -101,11 +103,18 @@ export class PointStore {
   }
 
   /** The cached points of a model as a table (empty when none). */
-  async table(model: string, settings: PointSettings): Promise<{ table: PointTable; missing: (p: MeasurePoint) => boolean; sessionRssBytes?: number; errors: Record<string, string> }> {
-    const { file } = await this.load(model, settings);
+  /**
+   * The cached points of a model as a table (empty when none). `stale`: this model file (same
+   * settings) had measured points in this session, but its content has changed since.
+   */
+  async table(model: string, settings: PointSettings): Promise<{ table: PointTable; missing: (p: MeasurePoint) => boolean; sessionRssBytes?: number; errors: Record<string, string>; stale: boolean }> {
+    const { key, file } = await this.load(model, settings);
     const table = new PointTable();
     for (const e of Object.values(file.points)) table.add(e.point, e.stats);
-    return { table, missing: (p) => !file.points[pointKey(p)] && !file.errors[pointKey(p)], sessionRssBytes: file.sessionRssBytes, errors: file.errors };
+    const id = `${model}|${stableStringify(settings)}`;
+    const had = this.measured.get(id);
+    if (table.size > 0) this.measured.set(id, key);
+    return { table, missing: (p) => !file.points[pointKey(p)] && !file.errors[pointKey(p)], sessionRssBytes: file.sessionRssBytes, errors: file.errors, stale: table.size === 0 && had !== undefined && had !== key };
   }
 
   forget(model: string): void {

@@ -113,6 +113,7 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
     copy = await copyBandwidth(o.profiler, store.dir, !!o.profiler && o.profile !== false && needsCopy, o.signal);
     for (const [name, m] of Object.entries(local)) {
       const t = await store.table(m.path, { ...session, bind: m.bind, inputShapes: m.inputShapes }).catch(() => undefined);
+      if (t?.stale) facts[name] = { ...facts[name], stale: true, notes: [...facts[name].notes, 'the model file changed since it was profiled: its calls are estimated analytically until it is profiled again'] };
       if (!t || t.table.size === 0) continue;
       facts[name] = { ...facts[name], table: t.table, ...(t.sessionRssBytes ? { sessionRssBytes: t.sessionRssBytes } : {}) };
       const errs = Object.entries(t.errors);

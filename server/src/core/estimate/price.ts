@@ -30,6 +30,8 @@ export interface ModelFacts {
   table?: PointTable;
   /** Resident memory the model's session added in the profiler process (weights, arena, activations). */
   sessionRssBytes?: number;
+  /** The model file changed since its calls were measured (in this session): re-profile it. */
+  stale?: boolean;
   /** Why the model cannot be measured, in words. */
   notes: string[];
 }
