@@ -15,6 +15,9 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FEATURES } from './lsp/features';
 import { SettingsCache, type ServerContext } from './lsp/context';
 import { createProfiler, type Profiler } from './core/profile/profiler';
+import { StaticAnalyzer } from './core/onnx/analysisHost';
+import { DiagnosticSources } from './lsp/diagnosticSources';
+import { ModelInfo } from './lsp/modelInfo';
 import { StatusNotification, WorkspaceTrustNotification, type WorkspaceTrustParams } from './protocol';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -32,6 +35,9 @@ const ctx: ServerContext = {
   revalidateAll: () => revalidators.forEach((r) => r()),
   onRevalidate: (fn) => void revalidators.push(fn),
   onShutdown: (fn) => void shutdownHooks.push(fn),
+  diagnosticSources: new DiagnosticSources(),
+  modelInfo: new ModelInfo(),
+  analyzer: new StaticAnalyzer(),
   // Created on first use: storagePath and trust arrive with `initialize`, after registration.
   profiler: () =>
     (profiler ??= createProfiler({

@@ -2,7 +2,6 @@
 import type { Feature } from './context';
 import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
 import { resolveModelPath } from '../core/config/parse';
-import { modelSummaries } from './modelCache';
 import { fileAccessFor } from './fileAccess';
 
 /** How long completion waits for the static analysis of the config's models (then answers without them). */
@@ -28,7 +27,7 @@ export const feature: Feature = {
           if (models.length) {
             let timer: NodeJS.Timeout | undefined;
             await Promise.race([
-              Promise.allSettled(models.map((abs) => modelSummaries.get(abs))),
+              Promise.allSettled(models.map((abs) => ctx.analyzer.get(abs))),
               new Promise((r) => (timer = setTimeout(r, MODEL_WAIT_MS))),
             ]);
             clearTimeout(timer);

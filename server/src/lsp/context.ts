@@ -2,6 +2,9 @@ import type { Connection, ServerCapabilities, TextDocuments } from 'vscode-langu
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { normalizeSettings, type TtcSettings } from '../service/settings';
 import type { Profiler } from '../core/profile/profiler';
+import type { StaticAnalyzer } from '../core/onnx/analysisHost';
+import type { DiagnosticSources } from './diagnosticSources';
+import type { ModelInfo } from './modelInfo';
 
 /** What every `lsp/*` feature gets: the connection, the open documents and per-document settings. */
 export interface ServerContext {
@@ -21,6 +24,16 @@ export interface ServerContext {
   onRevalidate(fn: () => void): void;
   /** Functions run when the server shuts down. */
   onShutdown(fn: () => void | Promise<void>): void;
+  /** Diagnostic sources beyond validation (profiler failures, budget breaches), merged per publish. */
+  diagnosticSources: DiagnosticSources;
+  /** Markdown sections about model files (hover, Show Model Summary). */
+  modelInfo: ModelInfo;
+  /**
+   * The server's one static analyser (core/onnx/analysisHost.ts): models are read and analysed in a
+   * worker thread, bounded in time, memory and size, cached by path + mtime + size + bindings.
+   * Shared by hover, summary, completion and the estimator, so a model is read once for all.
+   */
+  analyzer: StaticAnalyzer;
   /** The server's one profiler (pool + cache + trust), created on first use. */
   profiler(): Profiler;
   /** The estimates feature's store (lsp/estimates.ts), for hover and quick-fixes. */

@@ -1,29 +1,31 @@
 /**
- * Extra diagnostic sources beyond config validation (e.g. the profiler reporting that a model failed
- * to load on a model entry). The diagnostics feature merges every source into one publish per
- * document, so sources never overwrite each other. A source that changes its output calls
- * `ctx.revalidateAll()`.
+ * Extra diagnostic sources beyond config validation (the profiler's failures on a model entry, the
+ * estimator's budget breaches). One registry per server (on the ServerContext, never a module
+ * global); the diagnostics feature merges every source into one publish per document, so sources
+ * never overwrite each other. A source that changes its output calls `ctx.revalidateAll()`.
  */
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 
 export type DiagnosticSource = (doc: TextDocument) => Diagnostic[] | Promise<Diagnostic[]>;
 
-const sources: DiagnosticSource[] = [];
+export class DiagnosticSources {
+  private readonly sources: DiagnosticSource[] = [];
 
-export function registerDiagnosticSource(source: DiagnosticSource): void {
-  sources.push(source);
-}
-
-/** Diagnostics from every source; a failing source is skipped, never breaks validation. */
-export async function collectExtraDiagnostics(doc: TextDocument): Promise<Diagnostic[]> {
-  const out: Diagnostic[] = [];
-  for (const s of sources) {
-    try {
-      out.push(...(await s(doc)));
-    } catch {
-      // A broken source must not hide config diagnostics.
-    }
+  register(source: DiagnosticSource): void {
+    this.sources.push(source);
   }
-  return out;
+
+  /** Diagnostics from every source; a failing source is skipped, never breaks validation. */
+  async collect(doc: TextDocument): Promise<Diagnostic[]> {
+    const out: Diagnostic[] = [];
+    for (const s of this.sources) {
+      try {
+        out.push(...(await s(doc)));
+      } catch {
+        // A broken source must not hide config diagnostics.
+      }
+    }
+    return out;
+  }
 }

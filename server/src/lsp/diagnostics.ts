@@ -6,7 +6,6 @@
 import { DidChangeWatchedFilesNotification, WatchKind, type Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature, ServerContext } from './context';
-import { collectExtraDiagnostics } from './diagnosticSources';
 import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
 import { fileAccessFor } from './fileAccess';
 
@@ -28,7 +27,7 @@ function register(ctx: ServerContext): void {
       } else {
         const { isOutside } = await fileAccessFor(ctx, uri);
         const own = service.diagnostics(doc, { fsPath: fsPathOf(uri), defaultDims: settings.defaultDims, isOutside });
-        diagnostics = [...own, ...(await collectExtraDiagnostics(doc))];
+        diagnostics = [...own, ...(await ctx.diagnosticSources.collect(doc))];
       }
     } catch (e) {
       ctx.connection.console.error(`ttc-lens: validating ${uri} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);

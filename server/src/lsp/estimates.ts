@@ -27,10 +27,8 @@ import { summarize as benchSummary, relError } from '../core/estimate/benchSumma
 import { budgetDiagnostics, staleDiagnostics, codeLenses, estimateMarkdown, fitActions, inlayHints, isEstimateKey, type HintMode } from '../service/estimates';
 import { EstimateRequest, ProfileEstimateRequest, RunBenchmarkRequest, type EstimateParams, type EstimateResult, type RunBenchmarkParams, type RunBenchmarkResult } from '../protocol';
 import type { Feature, ServerContext } from './context';
-import { registerDiagnosticSource } from './diagnosticSources';
 import { fileAccessFor } from './fileAccess';
 import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
-import { modelSummaries } from './modelCache';
 
 export interface DocEstimate {
   version: number;
@@ -70,7 +68,7 @@ export class EstimateStore {
     const key = `${abs}|${st.size}|${st.mtimeMs}|${stableStringify(spec.dims ?? {})}|${spec.precision ?? ''}`;
     let f = this.facts.get(key);
     if (!f) {
-      f = (spec.path ? onnxFacts(name, abs, spec, (file, bind) => modelSummaries.get(file, bind)) : Promise.resolve(shapeOnlyFacts(name, abs, spec))).catch(
+      f = (spec.path ? onnxFacts(name, abs, spec, (file, bind) => this.ctx.analyzer.get(file, bind)) : Promise.resolve(shapeOnlyFacts(name, abs, spec))).catch(
         (e): ModelFacts => ({ name, source: 'unavailable', notes: [e instanceof Error ? e.message : String(e)] }),
       );
       this.facts.set(key, f);
@@ -179,7 +177,7 @@ function register(ctx: ServerContext): void {
     refresh();
   });
 
-  registerDiagnosticSource(async (doc) => {
+  ctx.diagnosticSources.register(async (doc) => {
     if (!isTtcDocument(doc)) return [];
     const e = await est.get(doc);
     return e.result ? [...budgetDiagnostics(doc, e.parsed, e.result.estimate), ...staleDiagnostics(doc, e.parsed, e.result.facts)] : [];

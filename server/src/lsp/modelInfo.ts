@@ -1,7 +1,8 @@
 /**
- * A small registry through which features contribute Markdown sections about a model file, shown in
- * the hover on a model path (static summary from core/onnx, measured numbers from the profiler).
- * The hover feature does not know who provides what.
+ * Markdown sections about a model file, contributed by features (the static summary from core/onnx,
+ * measured numbers from the profiler) and shown in the hover on a model path and in Show Model
+ * Summary. One registry per server (on the ServerContext, never a module global); the hover feature
+ * does not know who provides what.
  */
 export type ModelInfoProvider = (absPath: string, bind: Record<string, number>, opts?: ModelInfoOptions) => Promise<string | undefined>;
 
@@ -10,46 +11,43 @@ export interface ModelInfoOptions {
   precision?: string;
 }
 
-const providers: Array<{ order: number; provide: ModelInfoProvider }> = [];
-
-/** Lower `order` renders first. */
-export function registerModelInfoProvider(provide: ModelInfoProvider, order = 100): void {
-  providers.push({ order, provide });
-  providers.sort((a, b) => a.order - b.order);
-}
-
-/** All sections for a model, in order; a failing provider contributes its error message, never throws. */
-export async function describeModel(absPath: string, bind: Record<string, number>, opts: ModelInfoOptions = {}): Promise<string[]> {
-  const out: string[] = [];
-  for (const p of providers) {
-    try {
-      const s = await p.provide(absPath, bind, opts);
-      if (s) out.push(s);
-    } catch (e) {
-      out.push(`_Could not describe model: ${e instanceof Error ? e.message : String(e)}_`);
-    }
-  }
-  return out;
-}
-
 /** Sections appended to Show Model Summary (e.g. the measured numbers), after the static summary. */
 export type SummarySection = (absPath: string, bind: Record<string, number>) => Promise<string | undefined>;
-const summarySections: SummarySection[] = [];
 
-export function registerSummarySection(provide: SummarySection): void {
-  summarySections.push(provide);
-}
-
-/** Every summary section for a model; a failing provider contributes its error message, never throws. */
-export async function describeSummary(absPath: string, bind: Record<string, number>): Promise<string[]> {
+async function collect<A extends unknown[]>(fns: Array<(...a: A) => Promise<string | undefined>>, ...args: A): Promise<string[]> {
   const out: string[] = [];
-  for (const p of summarySections) {
+  for (const f of fns) {
     try {
-      const s = await p(absPath, bind);
+      const s = await f(...args);
       if (s) out.push(s);
     } catch (e) {
       out.push(`_Could not describe model: ${e instanceof Error ? e.message : String(e)}_`);
     }
   }
   return out;
+}
+
+export class ModelInfo {
+  private readonly providers: Array<{ order: number; provide: ModelInfoProvider }> = [];
+  private readonly sections: SummarySection[] = [];
+
+  /** Lower `order` renders first. */
+  registerProvider(provide: ModelInfoProvider, order = 100): void {
+    this.providers.push({ order, provide });
+    this.providers.sort((a, b) => a.order - b.order);
+  }
+
+  registerSummarySection(provide: SummarySection): void {
+    this.sections.push(provide);
+  }
+
+  /** All hover sections for a model, in order; a failing provider contributes its error message, never throws. */
+  describeModel(absPath: string, bind: Record<string, number>, opts: ModelInfoOptions = {}): Promise<string[]> {
+    return collect(this.providers.map((p) => p.provide), absPath, bind, opts);
+  }
+
+  /** Every summary section for a model, in order. */
+  describeSummary(absPath: string, bind: Record<string, number>): Promise<string[]> {
+    return collect(this.sections, absPath, bind);
+  }
 }

@@ -7,12 +7,10 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Feature, ServerContext } from './context';
-import { describeSummary, registerModelInfoProvider } from './modelInfo';
 import { fsPathOf } from './languageService';
 import { ListModelsRequest, ModelSummaryRequest, type ListModelsResult, type ModelSummaryParams, type ModelSummaryResult } from '../protocol';
 import { findConfigFiles } from '../core/config/discover';
 import { parseConfig, resolveModelPath } from '../core/config/parse';
-import { modelSummaries } from './modelCache';
 import { formatSummaryMarkdown } from '../core/onnx/format';
 import { readSmallTextFile } from '../core/model/files';
 import { describeShapeOnly } from '../core/model/format';
@@ -56,16 +54,16 @@ export function listModels(configs: Array<{ uri: string; fsPath: string; text: s
 }
 
 function register(ctx: ServerContext): void {
-  const cache = modelSummaries;
+  const cache = ctx.analyzer;
   ctx.onShutdown(() => cache.dispose());
 
   // Shape-only descriptions: geometry, parameters, weights, KV cache, FLOPs per token (core/model).
-  registerModelInfoProvider(async (absPath, _bind, opts) => {
+  ctx.modelInfo.registerProvider(async (absPath, _bind, opts) => {
     if (!isDescription(absPath)) return undefined;
     return describeShapeOnly(absPath, readSmallTextFile(absPath), opts?.precision, 'Shape-only model').markdown;
   }, 100);
 
-  registerModelInfoProvider(async (absPath, bind) => {
+  ctx.modelInfo.registerProvider(async (absPath, bind) => {
     if (!/\.onnx$/i.test(absPath)) return undefined;
     try {
       return formatSummaryMarkdown(await cache.get(absPath, bind), { title: 'Static analysis' });
@@ -116,7 +114,7 @@ function register(ctx: ServerContext): void {
     try {
       const summary = await cache.get(abs, validBindings(p.bind));
       // Measured numbers, when this model has been profiled (lsp/profiling.ts).
-      const measured = await describeSummary(abs, validBindings(p.bind));
+      const measured = await ctx.modelInfo.describeSummary(abs, validBindings(p.bind));
       return { markdown: [formatSummaryMarkdown(summary, { title: path.basename(abs), maxOps: 12 }), ...measured].join('\n\n---\n\n'), summary };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);

@@ -20,9 +20,7 @@ import type { FailureKind, MeasuredProfile, MeasureOptions, ProfileFailure } fro
 import type { TtcSettings } from '../service/settings';
 import { ProfileModelsRequest, StatusNotification, type ProfileModelsParams, type ProfileModelsResult, type StatusParams } from '../protocol';
 import type { Feature, ServerContext } from './context';
-import { registerDiagnosticSource } from './diagnosticSources';
 import { fsPathOf, isTtcDocument } from './languageService';
-import { registerModelInfoProvider, registerSummarySection } from './modelInfo';
 import { fileAccessFor } from './fileAccess';
 import { validBindings } from '../core/bindings';
 
@@ -235,7 +233,7 @@ function register(ctx: ServerContext): void {
       .catch((err) => ctx.connection.console.error(`ttc-lens: auto-profile failed: ${err instanceof Error ? err.message : String(err)}`));
   });
 
-  registerDiagnosticSource((doc) => {
+  ctx.diagnosticSources.register((doc) => {
     if (!failures.size || !isTtcDocument(doc)) return [];
     const fsPath = fsPathOf(doc.uri);
     if (!fsPath) return [];
@@ -274,7 +272,7 @@ function register(ctx: ServerContext): void {
     return out;
   };
 
-  registerModelInfoProvider(async (absPath, bind) => {
+  ctx.modelInfo.registerProvider(async (absPath, bind) => {
     const mem = latest.get(bindKey(absPath, bind));
     if (mem) return formatMarkdown(mem.profile, mem.cached);
     const f = failures.get(absPath);
@@ -290,7 +288,7 @@ function register(ctx: ServerContext): void {
 
   // Show Model Summary: the full measured section (tables) of every measurement this session has of
   // the model, else the cached one an open config's options find.
-  registerSummarySection(async (absPath, bind) => {
+  ctx.modelInfo.registerSummarySection(async (absPath, bind) => {
     if (!/\.onnx$/i.test(absPath)) return undefined;
     const mine = [...latest.entries()].filter(([k]) => k.startsWith(`${absPath}|`)).map(([, v]) => v);
     if (!mine.length) {
