@@ -7,6 +7,9 @@
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { ModelSummary } from './core/onnx/analyze';
 import type { ShapeOnlySummary } from './core/model/format';
+import type { BenchReport } from './core/estimate/benchReport';
+
+export type { BenchKindRow, BenchLatency, BenchReport } from './core/estimate/benchReport';
 
 /** Server → client: overall state for the status bar item. */
 export type ServerState = 'starting' | 'ok' | 'busy' | 'warning' | 'error';
@@ -99,5 +102,17 @@ export interface RunBenchmarkResult extends EstimateResult {
     load: [number, number];
     busy: boolean;
   };
+  /** The whole run, ready to draw (the benchmark panel and its exports). */
+  report?: BenchReport;
 }
 export const RunBenchmarkRequest = new RequestType<RunBenchmarkParams, RunBenchmarkResult, void>('ttcLens/runBenchmark');
+
+/** Server → client during `ttcLens/runBenchmark`: one measured query finished (keyed by the request's work-done token). */
+export interface BenchmarkQueryParams {
+  workDoneToken: string | number;
+  /** 0-based index of the query, and how many are planned. */
+  index: number;
+  of: number;
+  ms: number;
+}
+export const BenchmarkQueryNotification = new NotificationType<BenchmarkQueryParams>('ttcLens/benchmarkQuery');

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { applyEdits } from '../../server/src/core/config/edit';
+import type { BenchReport } from '../../server/src/protocol';
 import { ROOT, TestClient } from './helpers/client';
 
 interface Hint {
@@ -114,6 +115,27 @@ describe('lsp: inline estimates', function () {
     assert.match(hover.contents.value, /Decode steps/);
     assert.match(hover.contents.value, /Verifier/);
     assert.match(hover.contents.value, /\+1 sample/);
+  });
+
+  it('runs the benchmark: one notification per query as it finishes, and a report ready to draw', async () => {
+    const queries: Array<{ workDoneToken: string; index: number; of: number; ms: number }> = [];
+    const sub = c.conn.onNotification('ttcLens/benchmarkQuery', (p: (typeof queries)[number]) => void queries.push(p));
+    const r = await c.request<{ error?: string; report?: BenchReport }>('ttcLens/runBenchmark', { uri, queries: 3, workDoneToken: 'bench-1' });
+    sub.dispose();
+    assert.equal(r.error, undefined);
+    const rep = r.report!;
+    assert.deepEqual(queries.map((q) => [q.workDoneToken, q.index, q.of]), [['bench-1', 0, 3], ['bench-1', 1, 3], ['bench-1', 2, 3]]);
+    assert.deepEqual(rep.per_query_ms, queries.map((q) => q.ms), 'the streamed times are the report\'s');
+    assert.equal(rep.queries, 3);
+    assert.deepEqual(rep.cdf.ms, [...rep.per_query_ms].sort((a, b) => a - b));
+    assert.deepEqual(rep.cdf.p, [1 / 3, 2 / 3, 1]);
+    assert.ok(rep.measured.p50_ms > 0 && rep.estimate.p50_ms > 0);
+    assert.ok(rep.calls_match, 'the run makes the planned calls');
+    const kinds = Object.fromEntries(rep.kinds.map((k) => [k.kind, k]));
+    for (const k of ['prefill', 'steps', 'score']) assert.ok(kinds[k]?.measured_ms > 0 && kinds[k].estimate_ms > 0 && kinds[k].calls === kinds[k].planned, JSON.stringify(kinds[k]));
+    assert.equal(rep.budget.p95_ms, 60_000);
+    assert.ok(rep.hardware.cpu && rep.hardware.logical_cores > 0 && rep.hardware.threads === 1, JSON.stringify(rep.hardware));
+    assert.ok(rep.memory.peak_bytes > rep.memory.base_bytes);
   });
 
   it('a breached budget is a diagnostic on the budget and on n; the quick-fix sets n so that it fits', async () => {

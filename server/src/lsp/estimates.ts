@@ -24,8 +24,9 @@ import type { ModelFacts } from '../core/estimate/price';
 import { executeFresh } from '../core/estimate/execute';
 import { estimateJson, fmtBytes, fmtMs } from '../core/estimate/format';
 import { summarize as benchSummary, relError } from '../core/estimate/benchSummary';
+import { benchReport } from '../core/estimate/benchReport';
 import { budgetDiagnostics, codeLenses, estimateMarkdown, fitActions, inlayHints, isEstimateKey, type HintMode } from '../service/estimates';
-import { EstimateRequest, ProfileEstimateRequest, RunBenchmarkRequest, type EstimateParams, type EstimateResult, type RunBenchmarkParams, type RunBenchmarkResult } from '../protocol';
+import { BenchmarkQueryNotification, EstimateRequest, ProfileEstimateRequest, RunBenchmarkRequest, type EstimateParams, type EstimateResult, type RunBenchmarkParams, type RunBenchmarkResult } from '../protocol';
 import type { Feature, ServerContext } from './context';
 import { registerDiagnosticSource } from './diagnosticSources';
 import { fileAccessFor } from './fileAccess';
@@ -117,19 +118,28 @@ export class EstimateStore {
   }
 
   /** Plan-driven profile of a config (trusted workspaces only), then fresh estimates everywhere. */
-  async profile(doc: TextDocument, signal: AbortSignal, onProgress: (m: string, f?: number) => void): Promise<DocEstimate> {
+  async profile(doc: TextDocument, signal: AbortSignal, onProgress: (m: string, f?: number) => void, queries?: number): Promise<DocEstimate> {
     const cur = await this.get(doc);
     if (!cur.result) return cur;
     const fsPath = fsPathOf(doc.uri)!;
     this.pending.add(doc.uri);
     try {
       const facts = Object.fromEntries(Object.entries(cur.result.facts).map(([k, f]) => [k, { ...f, table: undefined, sessionRssBytes: undefined }]));
-      await runPipeline({ config: cur.parsed.config, configPath: fsPath, profiler: this.profiler(), store: this.points(), profile: true, facts, signal, onProgress });
+      await runPipeline({ config: cur.parsed.config, configPath: fsPath, profiler: this.profiler(), store: this.points(), profile: true, facts, signal, onProgress, queries });
     } finally {
       this.pending.delete(doc.uri);
       this.memo.clear();
     }
     return this.get(doc);
+  }
+
+  /** The estimate over the first `queries` queries of the workload (a benchmark of K queries is compared with this). */
+  async forQueries(doc: TextDocument, queries: number): Promise<DocEstimate> {
+    const cur = await this.get(doc);
+    if (!cur.result || cur.result.estimate.queries === queries) return cur;
+    const facts = Object.fromEntries(Object.entries(cur.result.facts).map(([k, f]) => [k, { ...f, table: undefined, sessionRssBytes: undefined }]));
+    const result = await runPipeline({ config: cur.parsed.config, configPath: fsPathOf(doc.uri)!, profiler: this.profiler(), store: this.points(), profile: false, facts, queries });
+    return { ...cur, result };
   }
 }
 
@@ -224,12 +234,20 @@ function register(ctx: ServerContext): void {
     progress?.begin('TTC Lens: benchmark', 0, undefined, true);
     try {
       const queries = params.queries ?? 20;
-      const e = await est.profile(doc, ac.signal, (m, f) => progress?.report(f !== undefined ? Math.round(f * 30) : 0, `profiling: ${m}`));
+      const profiled = await est.profile(doc, ac.signal, (m, f) => progress?.report(f !== undefined ? Math.round(f * 30) : 0, `profiling: ${m}`), queries);
+      const e = profiled.result && !ac.signal.aborted ? await est.forQueries(doc, queries) : profiled;
       if (!e.result || ac.signal.aborted) return { error: ac.signal.aborted ? 'cancelled' : (e.reason ?? 'no estimate') };
       const w = planQueries(config, queries);
       const r = await executeFresh(
         { models: e.result.sessionModels, session: e.result.session, warmup: w.warmup, queries: w.queries, maxTimeMs: 300_000 },
-        { signal: ac.signal, onProgress: (m, f) => progress?.report(30 + Math.round((f ?? 0) * 70), m) },
+        {
+          signal: ac.signal,
+          onProgress: (m, f, detail) => {
+            progress?.report(30 + Math.round((f ?? 0) * 70), m);
+            const q = detail?.query;
+            if (q && params.workDoneToken !== undefined) void ctx.connection.sendNotification(BenchmarkQueryNotification, { workDoneToken: params.workDoneToken, ...q });
+          },
+        },
         { log: (line) => ctx.connection.console.log(`ttc-lens bench: ${line}`) },
       );
       if (!r.ok) return { error: r.failure.message };
@@ -247,7 +265,8 @@ function register(ctx: ServerContext): void {
         '',
         `Calls: ${Object.entries(b.calls).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ')} (${b.calls_match ? 'equal to the plan' : 'differ from the plan'}) · peak RSS ${fmtBytes(b.memory.peak_bytes)} (estimate ${fmtBytes(x.memory.peak_bytes)}) · load average ${b.load.map((l) => l.toFixed(2)).join(' → ')}${b.busy ? ' — the machine was busy' : ''}`,
       ].join('\n');
-      return { markdown: md, bench: { latency: b.latency, calls: b.calls, calls_match: b.calls_match, peak_rss_bytes: b.memory.peak_bytes, load: b.load, busy: b.busy }, estimate: estimateJson(x) };
+      const report = benchReport({ config: params.uri.split('/').pop() ?? params.uri, summary: b, estimate: x, env: r.value.env, budget: config.budget });
+      return { markdown: md, bench: { latency: b.latency, calls: b.calls, calls_match: b.calls_match, peak_rss_bytes: b.memory.peak_bytes, load: b.load, busy: b.busy }, estimate: estimateJson(x), report };
     } finally {
       progress?.done();
       refresh();
