@@ -70,7 +70,7 @@ export function benchReport(args: { config: string; summary: BenchSummary; estim
     const m = b.by_kind_ms[kind] ?? 0;
     const est = e.breakdown.byKind[kind] ?? 0;
     return { kind, measured_ms: m, estimate_ms: est, error: num(relError(est, m)), calls: b.calls[kind] ?? 0, planned: b.calls_planned[kind] ?? 0 };
-  });
+  }).filter((r) => r.measured_ms > 0 || r.estimate_ms > 0 || r.calls > 0 || r.planned > 0);
   const breaches: string[] = [];
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   if (budget.latency_p50_ms !== undefined && b.latency.p50_ms > budget.latency_p50_ms) breaches.push(`measured p50 ${ms(b.latency.p50_ms)} exceeds the budget of ${ms(budget.latency_p50_ms)}`);
