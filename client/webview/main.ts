@@ -77,6 +77,7 @@ function markerPlugin(markers: Marker[]): uPlot.Plugin {
         c.save();
         c.lineWidth = 1.5 * devicePixelRatio;
         c.font = `${11 * devicePixelRatio}px sans-serif`;
+        let row = 0;
         for (const m of markers) {
           const pos = u.valToPos(m.value, m.axis === 'x' ? 'x' : 'y', true);
           if (!Number.isFinite(pos)) continue;
@@ -89,13 +90,16 @@ function markerPlugin(markers: Marker[]): uPlot.Plugin {
             c.moveTo(pos, top);
             c.lineTo(pos, top + height);
             c.stroke();
-            c.fillText(m.label, pos + 3 * devicePixelRatio, top + 12 * devicePixelRatio);
+            // Staggered, so that labels of nearby lines do not overlap.
+            c.fillText(m.label, pos + 3 * devicePixelRatio, top + (12 + 13 * (row++ % 4)) * devicePixelRatio);
           } else {
             if (pos < top || pos > top + height) continue;
             c.moveTo(left, pos);
             c.lineTo(left + width, pos);
             c.stroke();
-            c.fillText(m.label, left + 4 * devicePixelRatio, pos - 3 * devicePixelRatio);
+            c.textAlign = 'right';
+            c.fillText(m.label, left + width - (4 + 70 * (row++ % 3)) * devicePixelRatio, pos - 3 * devicePixelRatio);
+            c.textAlign = 'left';
           }
         }
         c.restore();
@@ -119,7 +123,7 @@ function draw(id: string, opts: Omit<uPlot.Options, 'width' | 'height'>, data: u
   host.setAttribute('role', 'img');
   host.setAttribute('aria-label', summary);
   const width = Math.max(300, host.clientWidth || 400);
-  charts.set(id, new uPlot({ ...opts, width, height: 220 }, data, host));
+  charts.set(id, new uPlot({ ...opts, width, height: 220, legend: { live: false } }, data, host));
 }
 
 /** Markers shared by the latency charts: measured and estimated p50/p95 and the budget. */

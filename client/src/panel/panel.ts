@@ -111,9 +111,7 @@ class BenchmarkPanel {
       client.onProgress(WorkDoneProgress.type, workDoneToken, (v) => {
         if (v.kind !== 'end') this.update({ progress: { message: v.message ?? '', percent: v.percentage } });
       }),
-      client.onNotification(BenchmarkQueryNotification, (p) => {
-        if (p.workDoneToken === workDoneToken) this.update({ live: [...this.view.live, p.ms] });
-      }),
+      this.host.onQuery(client, workDoneToken, (ms) => this.update({ live: [...this.view.live, ms] })),
     ];
     let r: RunBenchmarkResult | undefined;
     try {
@@ -169,6 +167,9 @@ function fileName(uri: string): string {
 /** Every open benchmark panel, by config URI. */
 export class BenchmarkPanels implements vscode.WebviewPanelSerializer, vscode.Disposable {
   private readonly panels = new Map<string, BenchmarkPanel>();
+  /** Per-query listeners by work-done token; one notification handler per client routes to them. */
+  private readonly queryListeners = new Map<string | number, (ms: number) => void>();
+  private routedClient?: LanguageClient;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -180,6 +181,16 @@ export class BenchmarkPanels implements vscode.WebviewPanelSerializer, vscode.Di
 
   get extensionUri(): vscode.Uri {
     return this.extCtx.extensionUri;
+  }
+
+  /** Listen to the per-query notifications of one run (a client has one handler per method). */
+  onQuery(client: LanguageClient, token: string, fn: (ms: number) => void): vscode.Disposable {
+    if (this.routedClient !== client) {
+      this.routedClient = client;
+      this.disposables.push(client.onNotification(BenchmarkQueryNotification, (p) => this.queryListeners.get(p.workDoneToken)?.(p.ms)));
+    }
+    this.queryListeners.set(token, fn);
+    return new vscode.Disposable(() => this.queryListeners.delete(token));
   }
 
   lastRun(uri: string): BenchReport | undefined {
