@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { BenchReport } from '../../../server/src/protocol';
 import type { TtcLensApi } from '../../../client/src/extension';
-import { activeExtension, openDoc } from './helpers';
+import { activeExtension, eventually, openDoc } from './helpers';
 
 describe('benchmark panel', () => {
   it('opens on vision-cascade, runs it, draws its charts, exports CSV and compares the next run', async function () {
@@ -17,9 +17,7 @@ describe('benchmark panel', () => {
     const doc = await openDoc('vision-cascade.ttc.yaml');
     const uri = doc.uri.toString();
     await vscode.commands.executeCommand('ttcLens.openBenchmarkPanel', doc.uri);
-    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('ttcLens.benchmark'));
-    assert.ok(tab, 'a benchmark panel tab is open');
-    assert.equal(tab.label, 'Benchmark: vision-cascade.ttc.yaml');
+    await api.waitForBenchmarkPanel(uri, (i) => i.view.name === 'vision-cascade.ttc.yaml', 15_000);
 
     const r = (await vscode.commands.executeCommand('ttcLens.runBenchmark', doc.uri, 3)) as { report?: BenchReport; error?: string } | undefined;
     assert.ok(r?.report, `the run failed: ${r?.error}`);
@@ -45,5 +43,13 @@ describe('benchmark panel', () => {
     const info = api.benchmarkPanel(uri)!;
     assert.equal(info.view.previous?.at, r.report.at, 'the first run is shown beside the second');
     assert.ok(info.view.comparison?.some((c) => c.label === 'p50'), JSON.stringify(info.view.comparison));
+
+    // The tab model catches up with the new panel asynchronously.
+    const tab = await eventually(
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('ttcLens.benchmark')),
+      `a benchmark panel tab (tabs: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => `${t.label} ${(t.input as { viewType?: string })?.viewType ?? ''}`).join(', ')})`,
+      15_000,
+    );
+    assert.equal(tab.label, 'Benchmark: vision-cascade.ttc.yaml');
   });
 });
