@@ -138,6 +138,19 @@ describe('lsp: inline estimates', function () {
     assert.ok(rep.memory.peak_bytes > rep.memory.base_bytes);
   });
 
+  it('sweeps n: a report per value and the lines to draw; a value the config refuses is that point\'s error', async () => {
+    const r = await c.request<{ error?: string; sweep?: { series: any; points: Array<{ value: number; report?: BenchReport; error?: string }> } }>('ttcLens/runBenchmark', { uri, queries: 2, sweep: 'n=0,2' });
+    assert.equal(r.error, undefined);
+    const { series, points } = r.sweep!;
+    assert.deepEqual(points.map((p) => p.value), [0, 2]);
+    assert.match(points[0].error!, /n/);
+    assert.ok(points[1].report!.calls_match && points[1].report!.queries === 2);
+    assert.deepEqual(series.values, [0, 2]);
+    assert.deepEqual(series.measured_p50_ms, [null, points[1].report!.measured.p50_ms]);
+    assert.deepEqual(series.estimate_p95_ms, [null, points[1].report!.estimate.p95_ms]);
+    assert.match((await c.request<{ error?: string }>('ttcLens/runBenchmark', { uri, sweep: 'n' })).error!, /knob=/);
+  });
+
   it('a breached budget is a diagnostic on the budget and on n; the quick-fix sets n so that it fits', async () => {
     // A budget between n = 1's p95 and n = 8's: n = 8 breaches it, and a smaller n fits.
     const base = await c.request<EstimateResult>('ttcLens/estimate', { uri });

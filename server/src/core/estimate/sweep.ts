@@ -68,3 +68,29 @@ export function sweepMarkdown(config: string, s: SweepSpec, points: SweepPoint[]
   }
   return L.join('\n') + '\n';
 }
+
+/** The sweep as the panel draws it: one array per line, null where a point did not run. */
+export interface SweepSeries {
+  knob: string;
+  values: number[];
+  measured_p50_ms: Array<number | null>;
+  measured_p95_ms: Array<number | null>;
+  estimate_p50_ms: Array<number | null>;
+  estimate_p95_ms: Array<number | null>;
+  cost_per_1k_usd: Array<number | null>;
+  errors: Array<string | null>;
+}
+
+export function sweepSeries(s: SweepSpec, points: SweepPoint[]): SweepSeries {
+  const pick = (f: (p: SweepPoint) => number | undefined) => points.map((p) => (p.report ? (f(p) ?? null) : null));
+  return {
+    knob: s.knob,
+    values: points.map((p) => p.value),
+    measured_p50_ms: pick((p) => p.report!.measured.p50_ms),
+    measured_p95_ms: pick((p) => p.report!.measured.p95_ms),
+    estimate_p50_ms: pick((p) => p.report!.estimate.p50_ms),
+    estimate_p95_ms: pick((p) => p.report!.estimate.p95_ms),
+    cost_per_1k_usd: pick((p) => p.report!.cost.measured_per_1k_usd),
+    errors: points.map((p) => p.error ?? null),
+  };
+}
