@@ -173,6 +173,28 @@ function drawCharts(v: PanelView): void {
       `Measured against estimated time per call kind: ${r.kinds.map((k) => `${k.kind} ${fmtMs(k.measured_ms)} measured, ${fmtMs(k.estimate_ms)} estimated`).join('; ')}`,
     );
   }
+  const sw = v.sweep;
+  $('sweep-figure').classList.toggle('hidden', !sw);
+  if (sw && sw.values.length) {
+    const markers: Marker[] = v.sweepBudgetP95 !== undefined ? [{ value: v.sweepBudgetP95, axis: 'y', color: t.red, dash: [2, 2], label: 'budget p95' }] : [];
+    draw(
+      'chart-sweep',
+      {
+        scales: { x: { time: false } },
+        axes: axes(sw.knob, 'ms', t),
+        series: [
+          { label: sw.knob },
+          { label: 'measured p50', stroke: t.blue, width: 2, points: { show: true } },
+          { label: 'measured p95', stroke: t.green, width: 2, points: { show: true } },
+          { label: 'estimate p50', stroke: t.orange, width: 2, dash: [4, 3] },
+          { label: 'estimate p95', stroke: t.orange, width: 1, dash: [4, 3] },
+        ],
+        plugins: [markerPlugin(markers)],
+      },
+      [sw.values, sw.measured_p50_ms, sw.measured_p95_ms, sw.estimate_p50_ms, sw.estimate_p95_ms] as uPlot.AlignedData,
+      `Latency against ${sw.knob}: ${sw.values.map((x, i) => `${x}: measured p50 ${sw.measured_p50_ms[i] == null ? 'not run' : fmtMs(sw.measured_p50_ms[i]!)}, estimate p50 ${sw.estimate_p50_ms[i] == null ? '—' : fmtMs(sw.estimate_p50_ms[i]!)}`).join('; ')}`,
+    );
+  }
   requestAnimationFrame(() => post({ type: 'drawn', charts: [...charts].map(([id, u]) => ({ id, width: u.ctx.canvas.width, height: u.ctx.canvas.height, painted: painted(u.ctx) })) }));
 }
 
@@ -225,6 +247,17 @@ function render(v: PanelView): void {
     for (const b of r.breaches) fact('Over budget', b, 'error');
     res.append(facts);
   }
+  const swr = $('sweep-results');
+  swr.replaceChildren();
+  const sw = v.sweep;
+  if (sw) {
+    const f = (x: number | null) => (x == null ? '—' : fmtMs(x));
+    swr.append(el('h2', `Sweep of ${sw.knob}`));
+    swr.append(table([sw.knob, 'measured p50', 'measured p95', 'estimate p50', 'estimate p95', 'cost / 1k', 'note'], sw.values.map((x, i) => ({ cells: [String(x), f(sw.measured_p50_ms[i]), f(sw.measured_p95_ms[i]), f(sw.estimate_p50_ms[i]), f(sw.estimate_p95_ms[i]), sw.cost_per_1k_usd[i] == null ? '—' : `$${sw.cost_per_1k_usd[i]!.toPrecision(3)}`, sw.errors[i] ?? ''] }))));
+  }
+  const sin = $<HTMLInputElement>('sweep');
+  if (v.sweepSpec && document.activeElement !== sin && !sin.value) sin.value = v.sweepSpec;
+  $<HTMLButtonElement>('run-sweep').disabled = v.running || !!v.blocked;
   const cmp = $('compare');
   cmp.replaceChildren();
   if (v.comparison?.length && v.previous) {
@@ -241,6 +274,11 @@ function render(v: PanelView): void {
 }
 
 $('run').addEventListener('click', () => post({ type: 'run', queries: Math.max(1, Math.min(1000, Math.floor(Number($<HTMLInputElement>('queries').value) || 20))) }));
+$('run-sweep').addEventListener('click', () => {
+  const spec = $<HTMLInputElement>('sweep').value.trim();
+  if (spec) post({ type: 'sweep', spec, queries: Math.max(1, Math.min(1000, Math.floor(Number($<HTMLInputElement>('queries').value) || 20))) });
+  else $<HTMLInputElement>('sweep').focus();
+});
 $('cancel').addEventListener('click', () => post({ type: 'cancel' }));
 $('export-json').addEventListener('click', () => post({ type: 'export', format: 'json' }));
 $('export-csv').addEventListener('click', () => post({ type: 'export', format: 'csv' }));

@@ -39,6 +39,9 @@ export function panelHtml(a: PanelHtmlArgs): string {
     <label for="queries">Queries</label>
     <input id="queries" type="number" min="1" max="1000" value="20">
     <button id="run" type="button">Run</button>
+    <label for="sweep">Sweep</label>
+    <input id="sweep" type="text" placeholder="n=1,2,4,8" aria-label="Sweep: knob=values, e.g. n=1,2,4,8">
+    <button id="run-sweep" type="button">Run sweep</button>
     <button id="cancel" type="button" disabled>Cancel</button>
     <button id="export-json" type="button" class="secondary" disabled>Export JSON</button>
     <button id="export-csv" type="button" class="secondary" disabled>Export CSV</button>
@@ -54,6 +57,8 @@ export function panelHtml(a: PanelHtmlArgs): string {
     <figure><figcaption>Latency distribution (CDF) with p50, p95 and the budget</figcaption><div id="chart-cdf" class="chart"></div></figure>
     <figure><figcaption>Time per query by call kind: measured against estimated (ms)</figcaption><div id="chart-kinds" class="chart"></div></figure>
   </section>
+  <section id="sweep-results" aria-label="Sweep"></section>
+  <figure id="sweep-figure" class="hidden"><figcaption>Latency against the swept knob: measured and estimated p50/p95, and the budget</figcaption><div id="chart-sweep" class="chart"></div></figure>
   <section id="compare" aria-label="Against the previous run"></section>
   <section id="hardware" aria-label="Hardware"></section>
 </main>

@@ -3,7 +3,7 @@
  * (panel.ts). The extension owns the state and sends it whole (`view`); the webview draws it and sends
  * back what the user asked for. Everything in a view is ready to draw: the webview computes nothing.
  */
-import type { BenchReport } from '../../../server/src/protocol';
+import type { BenchReport, SweepSeries } from '../../../server/src/protocol';
 
 export type ExportFormat = 'json' | 'csv' | 'md';
 
@@ -34,6 +34,10 @@ export interface PanelView {
   report?: BenchReport;
   previous?: BenchReport;
   comparison?: ComparisonRow[];
+  /** The last sweep of a knob (`n=1,2,4,8`), its lines ready to draw, and the budget's p95 line. */
+  sweepSpec?: string;
+  sweep?: SweepSeries;
+  sweepBudgetP95?: number;
   error?: string;
 }
 
@@ -44,6 +48,7 @@ export type ToPanel = { type: 'view'; view: PanelView };
 export type FromPanel =
   | { type: 'ready' }
   | { type: 'run'; queries: number }
+  | { type: 'sweep'; spec: string; queries: number }
   | { type: 'cancel' }
   | { type: 'export'; format: ExportFormat }
   | { type: 'copyMarkdown' }
@@ -53,5 +58,5 @@ export type FromPanel =
 export function isFromPanel(m: unknown): m is FromPanel {
   if (!m || typeof m !== 'object') return false;
   const t = (m as { type?: unknown }).type;
-  return t === 'ready' || t === 'run' || t === 'cancel' || t === 'export' || t === 'copyMarkdown' || t === 'drawn';
+  return t === 'ready' || t === 'run' || t === 'sweep' || t === 'cancel' || t === 'export' || t === 'copyMarkdown' || t === 'drawn';
 }

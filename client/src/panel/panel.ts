@@ -74,6 +74,9 @@ class BenchmarkPanel {
       case 'run':
         await this.run(m.queries);
         return;
+      case 'sweep':
+        await this.sweep(m.spec, m.queries);
+        return;
       case 'cancel':
         this.cancel?.cancel();
         return;
@@ -132,6 +135,38 @@ class BenchmarkPanel {
     const previous = this.host.lastRun(uri);
     await this.host.remember(uri, r.report);
     this.update({ running: false, progress: undefined, report: r.report, previous, comparison: previous ? compareReports(previous, r.report) : undefined, error: undefined });
+    return r;
+  }
+
+  /** Run the benchmark at each value of one knob (`n=1,2,4`); resolves with the server's answer. */
+  async sweep(spec: string, queries = this.view.queries): Promise<RunBenchmarkResult | undefined> {
+    if (this.view.running) return undefined;
+    const blocked = blockedReason();
+    if (blocked) return void this.update({ blocked, trusted: false });
+    const client = this.host.client();
+    if (!client) return void this.update({ error: 'the TTC Lens language server is not running' });
+    await vscode.workspace.openTextDocument(vscode.Uri.parse(this.view.uri));
+    const cts = new vscode.CancellationTokenSource();
+    this.cancel = cts;
+    const workDoneToken = `ttc-lens-bench-panel-${++runs}`;
+    this.update({ running: true, queries, sweepSpec: spec, error: undefined, progress: { message: `sweep ${spec}` } });
+    const sub = client.onProgress(WorkDoneProgress.type, workDoneToken, (v) => {
+      if (v.kind !== 'end') this.update({ progress: { message: v.message ?? '', percent: v.percentage } });
+    });
+    let r: RunBenchmarkResult | undefined;
+    try {
+      r = await client.sendRequest(RunBenchmarkRequest, { uri: this.view.uri, queries, sweep: spec, workDoneToken }, cts.token);
+    } catch (err) {
+      this.update({ running: false, progress: undefined, error: requestErrorMessage(err) ?? 'cancelled' });
+      return undefined;
+    } finally {
+      sub.dispose();
+      cts.dispose();
+      this.cancel = undefined;
+    }
+    const failed = r.sweep?.points.filter((p) => p.error).map((p) => `${r!.sweep!.series.knob} = ${p.value}: ${p.error}`) ?? [];
+    const budget = r.sweep?.points.find((p) => p.report)?.report?.budget.p95_ms;
+    this.update({ running: false, progress: undefined, sweep: r.sweep?.series, sweepBudgetP95: budget, error: r.error ?? (failed.length ? failed.join('; ') : undefined) });
     return r;
   }
 

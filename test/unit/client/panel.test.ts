@@ -81,7 +81,7 @@ describe('client/panel', () => {
 
   describe('messages', () => {
     it('accepts the webview\'s messages and nothing else', () => {
-      for (const m of [{ type: 'ready' }, { type: 'run', queries: 3 }, { type: 'cancel' }, { type: 'export', format: 'csv' }, { type: 'copyMarkdown' }, { type: 'drawn', charts: [] }]) assert.ok(isFromPanel(m));
+      for (const m of [{ type: 'ready' }, { type: 'run', queries: 3 }, { type: 'sweep', spec: 'n=1,2', queries: 3 }, { type: 'cancel' }, { type: 'export', format: 'csv' }, { type: 'copyMarkdown' }, { type: 'drawn', charts: [] }]) assert.ok(isFromPanel(m));
       for (const m of [null, 'run', {}, { type: 'eval' }]) assert.ok(!isFromPanel(m));
     });
   });

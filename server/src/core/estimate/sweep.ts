@@ -32,7 +32,8 @@ export function parseSweep(spec: string): SweepSpec {
   if (new Set(nums).size !== nums.length) throw new Error(`--sweep values repeat: '${m[2]}'`);
   if (nums.length > 32) throw new Error('--sweep takes at most 32 values');
   const path = m[1].split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-  return { knob: m[1], path, values: nums };
+  // Ascending, so that the table and the chart's x axis read left to right.
+  return { knob: m[1], path, values: [...nums].sort((a, b) => a - b) };
 }
 
 /** The config text with `strategy.<knob>` set to `value`, or undefined when the text cannot take it. */

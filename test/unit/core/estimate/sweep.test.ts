@@ -7,7 +7,7 @@ const TEXT = 'version: 1\nmodels:\n  g: { path: g.onnx }\nstrategy:\n  approach:
 
 describe('core/estimate/sweep', () => {
   it('parses knob=values, nested knobs included, and refuses malformed specs', () => {
-    assert.deepEqual(parseSweep('n=1,2,4,8'), { knob: 'n', path: ['n'], values: [1, 2, 4, 8] });
+    assert.deepEqual(parseSweep('n=4,1,2,8'), { knob: 'n', path: ['n'], values: [1, 2, 4, 8] }, 'ascending');
     assert.deepEqual(parseSweep('stages.0.escalate=0.1, 0.2'), { knob: 'stages.0.escalate', path: ['stages', 0, 'escalate'], values: [0.1, 0.2] });
     for (const bad of ['n', '=1,2', 'n=', 'n=1,,2', 'n=a', 'n=-1', 'n=1,1']) assert.throws(() => parseSweep(bad), Error, bad);
   });
