@@ -62,6 +62,10 @@ class BenchmarkPanel {
     for (const l of this.listeners.splice(0)) l(this);
   }
 
+  trustGranted(): void {
+    this.update({ trusted: true, blocked: undefined });
+  }
+
   /** Resolves at the next view change or chart report. */
   changed(): Promise<BenchmarkPanel> {
     return new Promise((resolve) => this.listeners.push(resolve));
@@ -211,7 +215,13 @@ export class BenchmarkPanels implements vscode.WebviewPanelSerializer, vscode.Di
     private readonly extCtx: vscode.ExtensionContext,
     readonly client: () => LanguageClient | undefined,
   ) {
-    this.disposables.push(vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, this));
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, this),
+      // Trust granted while a panel is open: its Run buttons come alive.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        for (const p of this.panels.values()) p.trustGranted();
+      }),
+    );
   }
 
   get extensionUri(): vscode.Uri {
