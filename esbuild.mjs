@@ -22,6 +22,10 @@ const entries = [
   // Static analysis runs in a worker thread of the server (core/onnx/analysisHost.ts).
   { entryPoints: ['server/src/core/onnx/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The benchmark panel's webview: a browser script (uPlot inlined) and one CSS file (uPlot's own
+  // stylesheet imported), both loaded from the extension under the panel's strict CSP.
+  { entryPoints: ['client/webview/main.ts'], outfile: 'dist/panel/panel.js', platform: 'browser', format: 'iife', target: 'es2022', external: [] },
+  { entryPoints: ['client/webview/panel.css'], outfile: 'dist/panel/panel.css', platform: 'browser', external: [] },
 ];
 // Tests that run inside the VS Code extension host are bundled too (mocha stays external).
 if (existsSync('test/e2e/inhost/index.ts')) {

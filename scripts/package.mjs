@@ -34,7 +34,7 @@ for (const t of targets) {
     process.exit(2);
   }
 }
-for (const f of ['dist/client.js', 'dist/server.js', 'dist/profilerWorker.js', 'dist/analysisWorker.js']) {
+for (const f of ['dist/client.js', 'dist/server.js', 'dist/profilerWorker.js', 'dist/analysisWorker.js', 'dist/panel/panel.js', 'dist/panel/panel.css']) {
   if (!existsSync(join(ROOT, f))) {
     console.error(`package: ${f} is missing; run \`npm run build\` (npm run package does).`);
     process.exit(2);

@@ -1,15 +1,17 @@
 /**
  * Commands behind the estimate code lens: Show Estimate (the breakdown in a Markdown preview),
- * Profile for Estimate (measure what the plan needs, with progress and cancel) and Run Benchmark
- * (the real strategy beside its estimate, until the benchmark panel exists). The active config when
- * no URI is given.
+ * Profile for Estimate (measure what the plan needs, with progress and cancel), and the benchmark
+ * panel's: Open Benchmark Panel, Run Benchmark (opens the panel and runs the real strategy beside its
+ * estimate) and Export Benchmark. The active config when no URI is given.
  */
 import * as vscode from 'vscode';
 import { WorkDoneProgress } from 'vscode-languageclient/node';
-import { EstimateRequest, ProfileEstimateRequest, RunBenchmarkRequest, type EstimateResult } from '../../server/src/protocol';
+import { EstimateRequest, ProfileEstimateRequest, type EstimateResult } from '../../server/src/protocol';
 import { SUMMARY_SCHEME, type SummaryDocuments } from './commands';
 import type { CommandFactory, Ctx } from './ctx';
 import { requestErrorMessage } from './requestError';
+import type { BenchmarkPanels, PanelInfo } from './panel/panel';
+import type { ExportFormat } from './panel/messages';
 
 function targetUri(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
@@ -62,7 +64,35 @@ function report(ctx: Ctx, what: string, r: EstimateResult | undefined): boolean 
   return true;
 }
 
-export function createEstimateCommands(summaries: SummaryDocuments): Record<string, CommandFactory> {
+function openPanel(panels: BenchmarkPanels, arg: unknown): PanelInfo | undefined {
+  const uri = targetUri(arg);
+  if (!uri) return void vscode.window.showInformationMessage('TTC Lens: open a *.ttc.yaml config to open its benchmark panel.');
+  panels.open(uri);
+  return panels.info(uri);
+}
+
+async function exportBenchmark(panels: BenchmarkPanels, arg: unknown, format: unknown, target: unknown): Promise<string | undefined> {
+  const uri = targetUri(arg);
+  const p = uri ? panels.get(uri) : undefined;
+  if (!p?.view.report) return void vscode.window.showInformationMessage('TTC Lens: run the benchmark in its panel first, then export it.');
+  let f: ExportFormat | undefined = format === 'json' || format === 'csv' || format === 'md' ? format : undefined;
+  if (!f) {
+    const pick = await vscode.window.showQuickPick(
+      [
+        { label: 'JSON', f: 'json' as const },
+        { label: 'CSV', f: 'csv' as const },
+        { label: 'Markdown', f: 'md' as const },
+      ],
+      { title: 'TTC Lens: Export Benchmark' },
+    );
+    f = pick?.f;
+  }
+  if (!f) return undefined;
+  const dest = await p.export(f, target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.parse(target) : undefined);
+  return dest?.toString();
+}
+
+export function createEstimateCommands(summaries: SummaryDocuments, panels: BenchmarkPanels): Record<string, CommandFactory> {
   return {
     'ttcLens.showEstimate': {
       enabled: (ctx) => async (arg?: unknown) => {
@@ -83,14 +113,22 @@ export function createEstimateCommands(summaries: SummaryDocuments): Record<stri
       },
     },
     'ttcLens.runBenchmark': {
-      enabled: (ctx) => async (arg?: unknown) => {
+      // Opens the config's benchmark panel and runs it there; resolves with the server's answer.
+      enabled: () => async (arg?: unknown, queries?: unknown) => {
         const uri = targetUri(arg);
-        if (!uri || !ctx.client) return void vscode.window.showInformationMessage('TTC Lens: open a *.ttc.yaml config to benchmark it.');
-        if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('TTC Lens runs models only in a trusted workspace.');
-        const client = ctx.client;
-        const r = await withServerProgress(ctx, 'TTC Lens: running the benchmark', (workDoneToken, token) => client.sendRequest(RunBenchmarkRequest, { uri, workDoneToken }, token));
-        if (report(ctx, 'Run Benchmark', r)) await show(summaries, `benchmark-${uri.split('/').pop()}`, r!.markdown ?? '');
+        if (!uri) return void vscode.window.showInformationMessage('TTC Lens: open a *.ttc.yaml config to benchmark it.');
+        const p = panels.open(uri);
+        return p.run(typeof queries === 'number' && queries > 0 ? Math.floor(queries) : undefined);
       },
+    },
+    'ttcLens.openBenchmarkPanel': {
+      enabled: () => (arg?: unknown) => openPanel(panels, arg),
+      disabled: () => (arg?: unknown) => openPanel(panels, arg),
+    },
+    'ttcLens.exportBenchmark': {
+      // (config URI?, 'json' | 'csv' | 'md'?, target URI?) — without a target, a save dialog.
+      enabled: () => async (arg?: unknown, format?: unknown, target?: unknown) => exportBenchmark(panels, arg, format, target),
+      disabled: () => async (arg?: unknown, format?: unknown, target?: unknown) => exportBenchmark(panels, arg, format, target),
     },
   };
 }

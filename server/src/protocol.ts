@@ -7,6 +7,12 @@
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { ModelSummary } from './core/onnx/analyze';
 import type { ShapeOnlySummary } from './core/model/format';
+import type { BenchReport } from './core/estimate/benchReport';
+import type { SweepPoint, SweepSeries } from './core/estimate/sweep';
+
+export type { SweepPoint, SweepSeries } from './core/estimate/sweep';
+
+export type { BenchKindRow, BenchLatency, BenchReport } from './core/estimate/benchReport';
 
 /** Server → client: overall state for the status bar item. */
 export type ServerState = 'starting' | 'ok' | 'busy' | 'warning' | 'error';
@@ -89,6 +95,8 @@ export const ProfileEstimateRequest = new RequestType<EstimateParams, EstimateRe
 export interface RunBenchmarkParams extends EstimateParams {
   /** Measured queries (default 20). */
   queries?: number;
+  /** Run the benchmark at each value of one strategy knob instead: `n=1,2,4,8` (as `ttc-lens bench --sweep`). */
+  sweep?: string;
 }
 export interface RunBenchmarkResult extends EstimateResult {
   bench?: {
@@ -99,5 +107,19 @@ export interface RunBenchmarkResult extends EstimateResult {
     load: [number, number];
     busy: boolean;
   };
+  /** The whole run, ready to draw (the benchmark panel and its exports). */
+  report?: BenchReport;
+  /** With `sweep`: each value's run and the lines to draw. */
+  sweep?: { series: SweepSeries; points: SweepPoint[] };
 }
 export const RunBenchmarkRequest = new RequestType<RunBenchmarkParams, RunBenchmarkResult, void>('ttcLens/runBenchmark');
+
+/** Server → client during `ttcLens/runBenchmark`: one measured query finished (keyed by the request's work-done token). */
+export interface BenchmarkQueryParams {
+  workDoneToken: string | number;
+  /** 0-based index of the query, and how many are planned. */
+  index: number;
+  of: number;
+  ms: number;
+}
+export const BenchmarkQueryNotification = new NotificationType<BenchmarkQueryParams>('ttcLens/benchmarkQuery');

@@ -102,4 +102,23 @@ describe('cli: ttc-lens estimate / bench', function () {
     const ratio = b.estimate.latency.mean_ms / b.latency.mean_ms;
     assert.ok(ratio > 0.25 && ratio < 4, `estimate ${b.estimate.latency.mean_ms} ms vs measured ${b.latency.mean_ms} ms`);
   });
+
+  it('bench --sweep runs each value of the knob: a JSON point per value, a CSV row per value, a bad value is that point\'s error', async () => {
+    const cfg = path.join(dir, 'bon.ttc.yaml');
+    const j = await cli('bench', [cfg, '--sweep', 'n=1,2', '--json', '--cache-dir', cache, '--queries', '2']);
+    assert.equal(j.code, 0, j.stderr);
+    const out = JSON.parse(j.stdout);
+    assert.equal(out.knob, 'n');
+    assert.deepEqual(out.points.map((p: any) => p.value), [1, 2]);
+    for (const p of out.points) assert.ok(p.report.calls_match && p.report.queries === 2 && p.report.measured.p50_ms > 0, JSON.stringify(p));
+    const csv = await cli('bench', [cfg, '--sweep', 'n=0,1', '--csv', '--cache-dir', cache, '--queries', '1', '--no-profile']);
+    assert.equal(csv.code, 1, 'a point that cannot run fails the sweep');
+    const lines = csv.stdout.trimEnd().split('\n');
+    assert.match(lines[0], /^n,measured_p50_ms,/);
+    assert.match(lines[1], /^0,(,){13}.+/);
+    assert.match(lines[2], /^1,[\d.]+,/);
+    assert.match(csv.stderr, /n=0: /);
+    const bad = await cli('bench', [cfg, '--csv']);
+    assert.equal(bad.code, 2);
+  });
 });

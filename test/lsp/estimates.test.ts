@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { applyEdits } from '../../server/src/core/config/edit';
 import { buildDecoder } from '../../server/src/core/onnx/builders';
 import { writeModel } from '../../server/src/core/onnx/writer';
+import type { BenchReport } from '../../server/src/protocol';
 import { ROOT, TestClient } from './helpers/client';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 
@@ -138,6 +139,40 @@ describe('lsp: inline estimates', function () {
     const e = await c.request<EstimateResult>('ttcLens/estimate', { uri: huri });
     assert.ok(e.estimate!.latency.p50_ms > 0, 'the server still estimates');
     c.close(huri);
+  });
+
+  it('runs the benchmark: one notification per query as it finishes, and a report ready to draw', async () => {
+    const queries: Array<{ workDoneToken: string; index: number; of: number; ms: number }> = [];
+    const sub = c.conn.onNotification('ttcLens/benchmarkQuery', (p: (typeof queries)[number]) => void queries.push(p));
+    const r = await c.request<{ error?: string; report?: BenchReport }>('ttcLens/runBenchmark', { uri, queries: 3, workDoneToken: 'bench-1' });
+    sub.dispose();
+    assert.equal(r.error, undefined);
+    const rep = r.report!;
+    assert.deepEqual(queries.map((q) => [q.workDoneToken, q.index, q.of]), [['bench-1', 0, 3], ['bench-1', 1, 3], ['bench-1', 2, 3]]);
+    assert.deepEqual(rep.per_query_ms, queries.map((q) => q.ms), 'the streamed times are the report\'s');
+    assert.equal(rep.queries, 3);
+    assert.deepEqual(rep.cdf.ms, [...rep.per_query_ms].sort((a, b) => a - b));
+    assert.deepEqual(rep.cdf.p, [1 / 3, 2 / 3, 1]);
+    assert.ok(rep.measured.p50_ms > 0 && rep.estimate.p50_ms > 0);
+    assert.ok(rep.calls_match, 'the run makes the planned calls');
+    const kinds = Object.fromEntries(rep.kinds.map((k) => [k.kind, k]));
+    for (const k of ['prefill', 'steps', 'score']) assert.ok(kinds[k]?.measured_ms > 0 && kinds[k].estimate_ms > 0 && kinds[k].calls === kinds[k].planned, JSON.stringify(kinds[k]));
+    assert.equal(rep.budget.p95_ms, 60_000);
+    assert.ok(rep.hardware.cpu && rep.hardware.logical_cores > 0 && rep.hardware.threads === 1, JSON.stringify(rep.hardware));
+    assert.ok(rep.memory.peak_bytes > rep.memory.base_bytes);
+  });
+
+  it('sweeps n: a report per value and the lines to draw; a value the config refuses is that point\'s error', async () => {
+    const r = await c.request<{ error?: string; sweep?: { series: any; points: Array<{ value: number; report?: BenchReport; error?: string }> } }>('ttcLens/runBenchmark', { uri, queries: 2, sweep: 'n=0,2' });
+    assert.equal(r.error, undefined);
+    const { series, points } = r.sweep!;
+    assert.deepEqual(points.map((p) => p.value), [0, 2]);
+    assert.match(points[0].error!, /n/);
+    assert.ok(points[1].report!.calls_match && points[1].report!.queries === 2);
+    assert.deepEqual(series.values, [0, 2]);
+    assert.deepEqual(series.measured_p50_ms, [null, points[1].report!.measured.p50_ms]);
+    assert.deepEqual(series.estimate_p95_ms, [null, points[1].report!.estimate.p95_ms]);
+    assert.match((await c.request<{ error?: string }>('ttcLens/runBenchmark', { uri, sweep: 'n' })).error!, /knob=/);
   });
 
   it('a breached budget is a diagnostic on the budget and on n; the quick-fix sets n so that it fits', async () => {

@@ -14,9 +14,12 @@ import type { Estimate } from '../core/estimate/estimate';
 import { relError, summarize, type BenchSummary } from '../core/estimate/benchSummary';
 
 export { relError, summarize };
+import { parseSweep, type SweepSpec } from '../core/estimate/sweep';
+import { runSweep } from './benchSweep';
 import { loadConfig, parseConfigArgs, parsePositiveInt, progressLine, withProfiler, type ConfigArgs } from './estimate';
 
 const USAGE = `Usage: ttc-lens bench <config.ttc.yaml> [options]
+       ttc-lens bench <config.ttc.yaml> --sweep n=1,2,4,8 [--json|--csv|--md] [options]
 
 Runs the config's strategy for real with onnxruntime-node (in the profiler process): KV caches carried
 between steps, tiled and gathered; forced output lengths; verifier scoring; beams kept and copied;
@@ -29,6 +32,9 @@ Options:
   --max-time MS       Stop measuring after this long (default 300000); the queries done are reported.
   --json              JSON output (docs/cli.md).
   --no-profile        Estimate from cached measurements only (no grid profiling before the run).
+  --sweep KNOB=V1,V2  Run the benchmark at each value of one strategy knob (n, beam_width,
+                      num_iterations, max_tokens, views, stages.0.escalate, …) and print one table.
+  --csv, --md         With --sweep: CSV or Markdown instead of the default Markdown (--json: JSON).
   --cache-dir DIR     Measurement cache (default $XDG_CACHE_HOME/ttc-lens).
   -h, --help          Show this help.
 
@@ -61,9 +67,17 @@ export async function run(args: string[]): Promise<number> {
   }
   let a: ConfigArgs;
   let maxTime = 300_000;
+  let sweep: SweepSpec | undefined;
+  let format: 'csv' | 'md' | undefined;
   try {
-    a = parseConfigArgs(args, ['--max-time', '--max-time=']);
-    for (let i = 0; i < a.rest.length; i++) if (a.rest[i] === '--max-time') maxTime = parsePositiveInt('--max-time', a.rest[++i], 86_400_000);
+    a = parseConfigArgs(args, ['--max-time', '--max-time=', '--sweep', '--sweep=', '--csv', '--md']);
+    for (let i = 0; i < a.rest.length; i++) {
+      if (a.rest[i] === '--max-time') maxTime = parsePositiveInt('--max-time', a.rest[++i], 86_400_000);
+      else if (a.rest[i] === '--sweep') sweep = parseSweep(a.rest[++i] ?? '');
+      else if (a.rest[i] === '--csv' || a.rest[i] === '--md') format = a.rest[i] === '--csv' ? 'csv' : 'md';
+    }
+    if (format && !sweep) throw new Error(`${format === 'csv' ? '--csv' : '--md'} goes with --sweep`);
+    if (format && a.json) throw new Error('choose one of --json, --csv and --md');
   } catch (e) {
     process.stderr.write(`ttc-lens bench: ${e instanceof Error ? e.message : String(e)}\n\n${USAGE}\n`);
     return 2;
@@ -74,6 +88,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`ttc-lens bench: fix the errors above first (ttc-lens check ${a.config}).\n`);
     return 1;
   }
+  if (sweep) return runSweep(a, loaded.file, sweep, a.json ? 'json' : (format ?? 'md'), maxTime);
   const config = loaded.config;
   const queries = a.queries ?? 20;
   const w = planQueries(config, queries);

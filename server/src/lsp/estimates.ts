@@ -7,7 +7,7 @@
  * run in the profiler process; when they finish, hints and lenses are refreshed.
  */
 import { type CancellationToken, type Diagnostic, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'node:fs';
 import type { ParsedConfig } from '../core/config/parse';
 import type { ModelEntry } from '../core/config/types';
@@ -24,8 +24,10 @@ import type { ModelFacts } from '../core/estimate/price';
 import { executeFresh } from '../core/estimate/execute';
 import { estimateJson, fmtBytes, fmtMs } from '../core/estimate/format';
 import { summarize as benchSummary, relError } from '../core/estimate/benchSummary';
+import { benchReport } from '../core/estimate/benchReport';
+import { parseSweep, sweepSeries, withKnob, type SweepPoint, type SweepSpec } from '../core/estimate/sweep';
 import { budgetDiagnostics, staleDiagnostics, codeLenses, estimateMarkdown, fitActions, inlayHints, isEstimateKey, type HintMode } from '../service/estimates';
-import { EstimateRequest, ProfileEstimateRequest, RunBenchmarkRequest, type EstimateParams, type EstimateResult, type RunBenchmarkParams, type RunBenchmarkResult } from '../protocol';
+import { BenchmarkQueryNotification, EstimateRequest, ProfileEstimateRequest, RunBenchmarkRequest, type EstimateParams, type EstimateResult, type RunBenchmarkParams, type RunBenchmarkResult } from '../protocol';
 import type { Feature, ServerContext } from './context';
 import { fileAccessFor } from './fileAccess';
 import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
@@ -123,20 +125,29 @@ export class EstimateStore {
   }
 
   /** Plan-driven profile of a config (trusted workspaces only), then fresh estimates everywhere. */
-  async profile(doc: TextDocument, signal: AbortSignal, onProgress: (m: string, f?: number) => void): Promise<DocEstimate> {
+  async profile(doc: TextDocument, signal: AbortSignal, onProgress: (m: string, f?: number) => void, queries?: number): Promise<DocEstimate> {
     const cur = await this.get(doc);
     if (!cur.result) return cur;
     const fsPath = fsPathOf(doc.uri)!;
     this.pending.add(doc.uri);
     try {
       const facts = Object.fromEntries(Object.entries(cur.result.facts).map(([k, f]) => [k, { ...f, table: undefined, sessionRssBytes: undefined }]));
-      const r = await runPipeline({ config: cur.parsed.config, configPath: fsPath, profiler: this.profiler(), store: this.points(), profile: true, facts, signal, onProgress });
+      const r = await runPipeline({ config: cur.parsed.config, configPath: fsPath, profiler: this.profiler(), store: this.points(), profile: true, facts, signal, onProgress, queries });
       for (const m of Object.values(r.sessionModels)) this.onMeasured?.(m.path);
     } finally {
       this.pending.delete(doc.uri);
       this.memo.clear();
     }
     return this.get(doc);
+  }
+
+  /** The estimate over the first `queries` queries of the workload (a benchmark of K queries is compared with this). */
+  async forQueries(doc: TextDocument, queries: number): Promise<DocEstimate> {
+    const cur = await this.get(doc);
+    if (!cur.result || cur.result.estimate.queries === queries) return cur;
+    const facts = Object.fromEntries(Object.entries(cur.result.facts).map(([k, f]) => [k, { ...f, table: undefined, sessionRssBytes: undefined }]));
+    const result = await runPipeline({ config: cur.parsed.config, configPath: fsPathOf(doc.uri)!, profiler: this.profiler(), store: this.points(), profile: false, facts, queries });
+    return { ...cur, result };
   }
 }
 
@@ -236,48 +247,95 @@ function register(ctx: ServerContext): void {
     return { markdown: estimateMarkdown(e.result.estimate), estimate: estimateJson(e.result.estimate) };
   });
 
-  ctx.connection.onRequest(RunBenchmarkRequest, async (params: RunBenchmarkParams, token: CancellationToken, attached?: WorkDoneProgressReporter): Promise<RunBenchmarkResult> => {
-    const doc = ctx.documents.get(params.uri);
-    if (!doc) return { error: 'the config is not open' };
-    if (!ctx.workspaceTrusted) return { error: 'models are not executed in an untrusted workspace' };
+  /** Profile and run one document's benchmark; progress over [base, base + span] percent. */
+  const benchOnce = async (
+    doc: TextDocument,
+    queries: number,
+    signal: AbortSignal,
+    report: (percent: number, message: string) => void,
+    onQuery?: (q: { index: number; of: number; ms: number }) => void,
+  ): Promise<RunBenchmarkResult> => {
     const cur = await est.get(doc);
     if (!cur.result) return { error: cur.reason ?? 'no estimate' };
     const config = cur.parsed.config;
     const shapeOnly = Object.entries(config.models).filter(([, m]) => !m.path).map(([n]) => n);
     if (shapeOnly.length) return { error: `nothing can run without weights: ${shapeOnly.join(', ')} ${shapeOnly.length > 1 ? 'are' : 'is'} described by shape only` };
+    const profiled = await est.profile(doc, signal, (m, f) => report(f !== undefined ? f * 0.3 : 0, `profiling: ${m}`), queries);
+    const e = profiled.result && !signal.aborted ? await est.forQueries(doc, queries) : profiled;
+    if (!e.result || signal.aborted) return { error: signal.aborted ? 'cancelled' : (e.reason ?? 'no estimate') };
+    const w = planQueries(config, queries);
+    const r = await executeFresh(
+      { models: e.result.sessionModels, session: e.result.session, warmup: w.warmup, queries: w.queries, maxTimeMs: 300_000 },
+      {
+        signal,
+        onProgress: (m, f, detail) => {
+          report(0.3 + (f ?? 0) * 0.7, m);
+          if (detail?.query) onQuery?.(detail.query);
+        },
+      },
+      { log: (line) => ctx.connection.console.log(`ttc-lens bench: ${line}`) },
+    );
+    if (!r.ok) return { error: r.failure.message };
+    const b = benchSummary(r.value, e.result.estimate.calls, config.hardware.price_per_hour, r.value.env.machine.logicalCores);
+    const x = e.result.estimate;
+    const name = doc.uri.replace(/#.*$/, '').split('/').pop() ?? doc.uri;
+    const pct = (a: number, m: number) => `${relError(a, m) >= 0 ? '+' : ''}${(relError(a, m) * 100).toFixed(1)}%`;
+    const md = [
+      `**Benchmark** of ${name} — ${b.queries} queries after 1 warm-up`,
+      '',
+      '| | p50 | p95 | mean |',
+      '|---|---|---|---|',
+      `| Measured | ${fmtMs(b.latency.p50_ms)} | ${fmtMs(b.latency.p95_ms)} | ${fmtMs(b.latency.mean_ms)} |`,
+      `| Estimate (${x.provenance.overall}) | ${fmtMs(x.latency.p50_ms)} | ${fmtMs(x.latency.p95_ms)} | ${fmtMs(x.latency.mean_ms)} |`,
+      `| Error | ${pct(x.latency.p50_ms, b.latency.p50_ms)} | ${pct(x.latency.p95_ms, b.latency.p95_ms)} | ${pct(x.latency.mean_ms, b.latency.mean_ms)} |`,
+      '',
+      `Calls: ${Object.entries(b.calls).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ')} (${b.calls_match ? 'equal to the plan' : 'differ from the plan'}) · peak RSS ${fmtBytes(b.memory.peak_bytes)} (estimate ${fmtBytes(x.memory.peak_bytes)}) · load average ${b.load.map((l) => l.toFixed(2)).join(' → ')}${b.busy ? ' — the machine was busy' : ''}`,
+    ].join('\n');
+    const report_ = benchReport({ config: name, summary: b, estimate: x, env: r.value.env, budget: config.budget });
+    return { markdown: md, bench: { latency: b.latency, calls: b.calls, calls_match: b.calls_match, peak_rss_bytes: b.memory.peak_bytes, load: b.load, busy: b.busy }, estimate: estimateJson(x), report: report_ };
+  };
+
+  ctx.connection.onRequest(RunBenchmarkRequest, async (params: RunBenchmarkParams, token: CancellationToken, attached?: WorkDoneProgressReporter): Promise<RunBenchmarkResult> => {
+    const doc = ctx.documents.get(params.uri);
+    if (!doc) return { error: 'the config is not open' };
+    if (!ctx.workspaceTrusted) return { error: 'models are not executed in an untrusted workspace' };
+    let spec: SweepSpec | undefined;
+    try {
+      spec = params.sweep ? parseSweep(params.sweep) : undefined;
+    } catch (e) {
+      return { error: e instanceof Error ? e.message : String(e) };
+    }
     const ac = new AbortController();
     token?.onCancellationRequested(() => ac.abort());
     const progress = await progressFor(params.workDoneToken, attached);
     (progress as { token?: CancellationToken } | undefined)?.token?.onCancellationRequested(() => ac.abort());
-    progress?.begin('TTC Lens: benchmark', 0, undefined, true);
+    progress?.begin(spec ? `TTC Lens: sweep of ${spec.knob}` : 'TTC Lens: benchmark', 0, undefined, true);
+    const queries = params.queries ?? 20;
     try {
-      const queries = params.queries ?? 20;
-      const e = await est.profile(doc, ac.signal, (m, f) => progress?.report(f !== undefined ? Math.round(f * 30) : 0, `profiling: ${m}`));
-      if (!e.result || ac.signal.aborted) return { error: ac.signal.aborted ? 'cancelled' : (e.reason ?? 'no estimate') };
-      const w = planQueries(config, queries);
-      const r = await executeFresh(
-        { models: e.result.sessionModels, session: e.result.session, warmup: w.warmup, queries: w.queries, maxTimeMs: 300_000 },
-        { signal: ac.signal, onProgress: (m, f) => progress?.report(30 + Math.round((f ?? 0) * 70), m) },
-        { log: (line) => ctx.connection.console.log(`ttc-lens bench: ${line}`) },
-      );
-      if (!r.ok) return { error: r.failure.message };
-      const b = benchSummary(r.value, e.result.estimate.calls, config.hardware.price_per_hour, r.value.env.machine.logicalCores);
-      const x = e.result.estimate;
-      const pct = (a: number, m: number) => `${relError(a, m) >= 0 ? '+' : ''}${(relError(a, m) * 100).toFixed(1)}%`;
-      const md = [
-        `**Benchmark** of ${params.uri.split('/').pop()} — ${b.queries} queries after 1 warm-up`,
-        '',
-        '| | p50 | p95 | mean |',
-        '|---|---|---|---|',
-        `| Measured | ${fmtMs(b.latency.p50_ms)} | ${fmtMs(b.latency.p95_ms)} | ${fmtMs(b.latency.mean_ms)} |`,
-        `| Estimate (${x.provenance.overall}) | ${fmtMs(x.latency.p50_ms)} | ${fmtMs(x.latency.p95_ms)} | ${fmtMs(x.latency.mean_ms)} |`,
-        `| Error | ${pct(x.latency.p50_ms, b.latency.p50_ms)} | ${pct(x.latency.p95_ms, b.latency.p95_ms)} | ${pct(x.latency.mean_ms, b.latency.mean_ms)} |`,
-        '',
-        `Calls: ${Object.entries(b.calls).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ')} (${b.calls_match ? 'equal to the plan' : 'differ from the plan'}) · peak RSS ${fmtBytes(b.memory.peak_bytes)} (estimate ${fmtBytes(x.memory.peak_bytes)}) · load average ${b.load.map((l) => l.toFixed(2)).join(' → ')}${b.busy ? ' — the machine was busy' : ''}`,
-      ].join('\n');
-      return { markdown: md, bench: { latency: b.latency, calls: b.calls, calls_match: b.calls_match, peak_rss_bytes: b.memory.peak_bytes, load: b.load, busy: b.busy }, estimate: estimateJson(x) };
+      if (!spec) {
+        return await benchOnce(doc, queries, ac.signal, (f, m) => progress?.report(Math.round(f * 100), m), (q) => {
+          if (params.workDoneToken !== undefined) void ctx.connection.sendNotification(BenchmarkQueryNotification, { workDoneToken: params.workDoneToken, ...q });
+        });
+      }
+      // Each value: the config's text with the knob set (as a quick-fix would), as a document of its own.
+      const points: SweepPoint[] = [];
+      const n = spec.values.length;
+      for (const [i, value] of spec.values.entries()) {
+        if (ac.signal.aborted) break;
+        const text = withKnob(doc.getText(), spec, value);
+        if (text === undefined) {
+          points.push({ value, error: `strategy.${spec.knob} cannot be set in this config` });
+          continue;
+        }
+        const point = TextDocument.create(`${params.uri}#sweep-${spec.knob}=${value}`, 'ttc', doc.version, text);
+        const r = await benchOnce(point, queries, ac.signal, (f, m) => progress?.report(Math.round(((i + f) / n) * 100), `${spec.knob} = ${value}: ${m}`));
+        points.push(r.report ? { value, report: r.report } : { value, error: r.error ?? 'no report' });
+      }
+      if (ac.signal.aborted) return { error: 'cancelled' };
+      return { sweep: { series: sweepSeries(spec, points), points } };
     } finally {
       progress?.done();
+      est.clear();
       refresh();
     }
   });

@@ -207,8 +207,9 @@ export async function execute(o: ExecuteOptions, progress: Progress): Promise<Ex
         truncated = true;
         break;
       }
-      queries.push(await runQuery(q, m, counts, peak));
-      progress(`query ${i + 1}/${o.queries.length}`, (i + 1) / Math.max(1, o.queries.length));
+      const t = await runQuery(q, m, counts, peak);
+      queries.push(t);
+      progress(`query ${i + 1}/${o.queries.length}: ${t.ms.toFixed(1)} ms`, (i + 1) / Math.max(1, o.queries.length), { query: { index: i, of: o.queries.length, ms: t.ms } });
     }
     // The kernel's peak catches activations inside a run; it counts only when it rose during this request.
     const kernelPeak = maxRss();

@@ -12,13 +12,14 @@
  */
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+import type { ProgressDetail } from '../core/profile/protocol';
 import { medianCi, quantileSorted, sortedCopy, summarize, type LatencyStats, type StopRule } from '../core/profile/stats';
 
 export interface TimingRule extends StopRule {
   warmupRuns: number;
 }
 
-export type Progress = (message: string, fraction?: number) => void;
+export type Progress = (message: string, fraction?: number, detail?: ProgressDetail) => void;
 
 /** Blocks needed before the block-median interval exists (the sign-test CI at 95% needs n ≥ 6). */
 export const MIN_BLOCKS = 6;

@@ -4,7 +4,7 @@
  * loop, which is exactly why it is not the language server's). A crash here costs one request; the
  * pool replaces the process.
  */
-import type { ProfileFailure } from '../core/profile/protocol';
+import type { ProfileFailure, ProgressDetail } from '../core/profile/protocol';
 import type { WorkerMessage, WorkerRequest } from '../core/profile/messages';
 import { classifyFailure } from '../core/profile/failures';
 import { exitWithParent } from './orphanWatch';
@@ -60,7 +60,8 @@ let queue: Promise<void> = Promise.resolve();
 async function handle(req: WorkerRequest): Promise<void> {
   const rt = loadRuntime();
   if ('kind' in rt) return send({ id: req.id, type: 'error', failure: rt });
-  const progress = (message: string, fraction?: number) => send({ id: req.id, type: 'progress', message, ...(fraction !== undefined ? { fraction } : {}) });
+  const progress = (message: string, fraction?: number, detail?: ProgressDetail) =>
+    send({ id: req.id, type: 'progress', message, ...(fraction !== undefined ? { fraction } : {}), ...(detail ? { detail } : {}) });
   try {
     if (req.type === 'measure') send({ id: req.id, type: 'result', result: await rt.measure.measure(req.options, progress) });
     else if (req.type === 'detectEps') send({ id: req.id, type: 'result', result: await rt.eps.detectEps(req.eps) });

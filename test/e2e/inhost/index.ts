@@ -27,6 +27,7 @@ export async function run(): Promise<void> {
   require('./features.test');
   require('./commands.test');
   require('./later.test');
+  require('./panel.test');
   /* eslint-enable @typescript-eslint/no-require-imports */
 
   const results: TestResult[] = [];

@@ -5,13 +5,14 @@
  * starting RSS is the runtime's baseline (Node + ONNX Runtime, no session).
  */
 import { ProfilerPool, type PoolOptions } from '../profile/pool';
-import type { Outcome } from '../profile/protocol';
+import type { Outcome, ProgressDetail } from '../profile/protocol';
 import type { ExecuteOptions, ExecuteResult } from './protocol';
 
 export interface ExecuteControl {
   timeoutMs?: number;
   signal?: AbortSignal;
-  onProgress?: (message: string, fraction?: number) => void;
+  /** `detail.query` after each measured query: its index (0-based), the count and its time. */
+  onProgress?: (message: string, fraction?: number, detail?: ProgressDetail) => void;
 }
 
 export async function executeFresh(options: ExecuteOptions, ctl: ExecuteControl = {}, pool: PoolOptions = {}): Promise<Outcome<ExecuteResult>> {

@@ -3,7 +3,7 @@
  * profiling requests, plus the estimator's (points, copyBandwidth) and the executor's (execute).
  * Kept apart from protocol.ts so that the estimator's types can use the profiler's without a circle.
  */
-import type { EpReport, MeasuredProfile, MeasureOptions, ProfileFailure } from './protocol';
+import type { EpReport, MeasuredProfile, MeasureOptions, ProfileFailure, ProgressDetail } from './protocol';
 import type { EstimateWorkerRequest, EstimateWorkerResult } from '../estimate/protocol';
 
 /** Profiling requests, plus the estimator's (points, copyBandwidth) and the executor's (execute). */
@@ -14,7 +14,7 @@ export type WorkerRequest =
 
 export type WorkerMessage =
   | { type: 'ready'; pid: number; ortVersion: string }
-  | { id: number; type: 'progress'; message: string; fraction?: number }
+  | { id: number; type: 'progress'; message: string; fraction?: number; detail?: ProgressDetail }
   | { id: number; type: 'result'; result: MeasuredProfile | EpReport | EstimateWorkerResult }
   | { id: number; type: 'error'; failure: ProfileFailure };
 

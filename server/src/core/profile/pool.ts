@@ -8,7 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { classifyFailure, failure } from './failures';
-import type { Outcome, ProfileFailure } from './protocol';
+import type { Outcome, ProfileFailure, ProgressDetail } from './protocol';
 import type { WorkerMessage, WorkerRequest } from './messages';
 
 /** Node's timers hold at most 2^31−1 ms (24.8 days); a longer delay fires at once with a warning. */
@@ -46,7 +46,7 @@ export interface PoolOptions {
 export interface RequestControl {
   timeoutMs?: number;
   signal?: AbortSignal;
-  onProgress?: (message: string, fraction?: number) => void;
+  onProgress?: (message: string, fraction?: number, detail?: ProgressDetail) => void;
 }
 
 type RequestBody = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -265,7 +265,7 @@ export class ProfilerPool {
     const j = p.job;
     if (!j || !('id' in m) || m.id !== j.id) return;
     if (m.type === 'progress') {
-      j.ctl.onProgress?.(m.message, m.fraction);
+      j.ctl.onProgress?.(m.message, m.fraction, m.detail);
       return;
     }
     this.release(p);

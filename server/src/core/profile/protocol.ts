@@ -191,3 +191,8 @@ export interface EpReport {
 
 /** What a caller gets back: a value, never an exception, for every runtime failure. */
 export type Outcome<T> = { ok: true; value: T; cached?: boolean } | { ok: false; failure: ProfileFailure };
+
+/** Structured data a progress message may carry (the executor: each measured query as it finishes). */
+export interface ProgressDetail {
+  query?: { index: number; of: number; ms: number };
+}

@@ -1,0 +1,55 @@
+/**
+ * The benchmark panel in the real workbench: opened from the palette command on an example config,
+ * a run through the real server and profiler (per-query times streamed to the panel), its charts
+ * drawn on canvas under the panel's strict CSP, an export written, and a second run compared with the
+ * first. (A reload restoring the panel is not driven from here: a reload ends the extension host.)
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { BenchReport } from '../../../server/src/protocol';
+import type { TtcLensApi } from '../../../client/src/extension';
+import { activeExtension, eventually, openDoc } from './helpers';
+
+describe('benchmark panel', () => {
+  it('opens on vision-cascade, runs it, draws its charts, exports CSV and compares the next run', async function () {
+    this.timeout(180_000);
+    const api = (await activeExtension()).exports as TtcLensApi;
+    const doc = await openDoc('vision-cascade.ttc.yaml');
+    const uri = doc.uri.toString();
+    await vscode.commands.executeCommand('ttcLens.openBenchmarkPanel', doc.uri);
+    await api.waitForBenchmarkPanel(uri, (i) => i.view.name === 'vision-cascade.ttc.yaml', 15_000);
+
+    const r = (await vscode.commands.executeCommand('ttcLens.runBenchmark', doc.uri, 3)) as { report?: BenchReport; error?: string } | undefined;
+    assert.ok(r?.report, `the run failed: ${r?.error}`);
+    assert.equal(r.report.queries, 3);
+    assert.ok(r.report.calls_match, 'the run made the planned calls');
+    const done = await api.waitForBenchmarkPanel(
+      uri,
+      (i) => !!i.view.report && ['chart-queries', 'chart-cdf', 'chart-kinds'].every((id) => i.drawn?.some((c) => c.id === id && c.painted && c.width > 0)),
+      30_000,
+    );
+    assert.deepEqual(done.view.live, r.report.per_query_ms, 'each query reached the panel as it finished');
+    assert.equal(done.view.error, undefined);
+
+    const target = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'vision-cascade.bench.csv');
+    const written = await vscode.commands.executeCommand('ttcLens.exportBenchmark', doc.uri, 'csv', target);
+    assert.equal(written, target.toString());
+    const csv = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
+    assert.match(csv, /^section,name,measured,estimate,error,calls,planned\nlatency_ms,p50,/);
+    assert.equal(csv.split('\n').filter((l) => l.startsWith('query_ms,')).length, 3);
+
+    const again = (await vscode.commands.executeCommand('ttcLens.runBenchmark', doc.uri, 2)) as { report?: BenchReport; error?: string } | undefined;
+    assert.ok(again?.report, again?.error);
+    const info = api.benchmarkPanel(uri)!;
+    assert.equal(info.view.previous?.at, r.report.at, 'the first run is shown beside the second');
+    assert.ok(info.view.comparison?.some((c) => c.label === 'p50'), JSON.stringify(info.view.comparison));
+
+    // The tab model catches up with the new panel asynchronously.
+    const tab = await eventually(
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('ttcLens.benchmark')),
+      `a benchmark panel tab (tabs: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => `${t.label} ${(t.input as { viewType?: string })?.viewType ?? ''}`).join(', ')})`,
+      15_000,
+    );
+    assert.equal(tab.label, 'Benchmark: vision-cascade.ttc.yaml');
+  });
+});
