@@ -94,7 +94,7 @@ async function main(): Promise<void> {
       const config = parseConfig(text).config;
       const t0 = Date.now();
       const load0 = loadavg()[0];
-      const est = await runPipeline({ config, configPath: file, profiler, profile: true, queries: QUERIES });
+      const est = await runPipeline({ config, configPath: file, profiler, profile: true, queries: QUERIES, pool: { workerPath: path.join(ROOT, 'dist', 'profilerWorker.js') } });
       const profileMs = Date.now() - t0;
       const w = planQueries(config, QUERIES);
       const r = await executeFresh({ models: est.sessionModels, session: est.session, warmup: w.warmup, queries: w.queries, maxTimeMs: 600_000 }, {}, { workerPath: path.join(ROOT, 'dist', 'profilerWorker.js') });

@@ -173,16 +173,19 @@ function memoryOf(w: Workload, models: Record<string, ModelFacts>, machine: Mach
   for (const name of used) {
     const f = models[name];
     if (!f) continue;
+    let maxBatch = 1;
+    for (const q of w.queries) for (const { call } of q.calls) if (call.model === name && 'batch' in call) maxBatch = Math.max(maxBatch, call.batch);
+    const staticPart = (f.weightBytes ?? 0) + (f.activationBytes ?? 0) * maxBatch;
     if (f.sessionRssBytes !== undefined && f.sessionRssBytes > 0) {
-      // Measured: the session's RSS growth holds its weights, arena and activations at the plan's shapes.
-      const wb = Math.min(f.weightBytes ?? 0, f.sessionRssBytes);
-      weights += wb;
-      activations += f.sessionRssBytes - wb;
+      // Measured: the session's RSS growth holds its weights, arena and activations at the plan's
+      // shapes. A process that reuses memory freed by an earlier session grows less than that, so
+      // the weights and the static activations are a floor.
+      const total = Math.max(f.sessionRssBytes, staticPart);
+      weights += f.weightBytes ?? 0;
+      activations += total - (f.weightBytes ?? 0);
     } else {
       measured = false;
       weights += f.weightBytes ?? 0;
-      let maxBatch = 1;
-      for (const q of w.queries) for (const { call } of q.calls) if (call.model === name && 'batch' in call) maxBatch = Math.max(maxBatch, call.batch);
       activations += (f.activationBytes ?? 0) * maxBatch;
     }
   }

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { writeFileAtomic, stableStringify, ortVersionOnDisk } from '../profile/cache';
 import { ContentHasher, machineFingerprint } from '../profile/fingerprint';
 import type { Profiler } from '../profile/profiler';
+import { ProfilerPool, type PoolOptions } from '../profile/pool';
 import type { Outcome, ProfileFailure } from '../profile/protocol';
 import type { LatencyStats } from '../profile/stats';
 import { createHash } from 'node:crypto';
@@ -134,6 +135,11 @@ export interface MeasureNeedsOptions {
   onProgress?: (message: string, fraction?: number) => void;
   maxTimeMsPerPoint?: number;
   targetCi?: number;
+  /**
+   * Options of the fresh profiler process each model is measured in (its own process, so the RSS its
+   * session adds is its own, not memory an earlier session freed); default: the bundled worker.
+   */
+  pool?: PoolOptions;
 }
 
 export interface MeasureNeedsResult {
@@ -147,7 +153,6 @@ type PoolRequest = <T>(body: unknown, ctl: { timeoutMs?: number; signal?: AbortS
 /** Measure the points not yet cached, model by model; failures come back as values. */
 export async function measureNeeds(o: MeasureNeedsOptions): Promise<MeasureNeedsResult> {
   const out: MeasureNeedsResult = { measured: 0, cached: 0, failures: [] };
-  const request = o.profiler.pool.request.bind(o.profiler.pool) as unknown as PoolRequest;
   const todo: Array<{ name: string; model: SessionModel; points: MeasurePoint[]; key: string; file: PointFile }> = [];
   let total = 0;
   for (const need of o.needs) {
@@ -172,6 +177,8 @@ export async function measureNeeds(o: MeasureNeedsOptions): Promise<MeasureNeeds
   const perPoint = o.maxTimeMsPerPoint ?? 1500;
   for (const t of todo) {
     if (o.signal?.aborted) break;
+    const fresh = new ProfilerPool(o.pool ?? {});
+    const request = fresh.request.bind(fresh) as unknown as PoolRequest;
     const r = await request<PointsResult>(
       { type: 'points', options: { model: t.model, session: o.session, points: t.points, maxTimeMsPerPoint: perPoint, targetCi: o.targetCi ?? 0.03 } },
       {
@@ -181,6 +188,7 @@ export async function measureNeeds(o: MeasureNeedsOptions): Promise<MeasureNeeds
       },
     );
     done += t.points.length;
+    await fresh.dispose();
     if (!r.ok) {
       out.failures.push({ model: t.name, failure: r.failure });
       continue;

@@ -32,6 +32,8 @@ export interface PipelineOptions {
   onProgress?: (message: string, fraction?: number) => void;
   /** Time cap per grid point, ms. */
   maxTimeMsPerPoint?: number;
+  /** Options of the fresh profiler processes the grid points are measured in (tests, benches). */
+  pool?: import('../profile/pool').PoolOptions;
   /** Facts already gathered (the server keeps them per model file). */
   facts?: Record<string, ModelFacts>;
 }
@@ -104,7 +106,7 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
   let copy: { bytesPerSecond: number; perTensorMs: number } | undefined;
   if (store) {
     if (o.profiler && o.profile !== false) {
-      const r = await measureNeeds({ profiler: o.profiler, store, models: local, session, needs, signal: o.signal, onProgress: o.onProgress, maxTimeMsPerPoint: o.maxTimeMsPerPoint });
+      const r = await measureNeeds({ profiler: o.profiler, store, models: local, session, needs, signal: o.signal, onProgress: o.onProgress, maxTimeMsPerPoint: o.maxTimeMsPerPoint, pool: o.pool });
       measured = r.measured;
       cached = r.cached;
       failures.push(...r.failures);
