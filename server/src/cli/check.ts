@@ -88,7 +88,8 @@ export async function budgetFindings(file: string, store: PointStore): Promise<F
   if (!parsed.config.strategy || parsed.problems.some((p) => p.severity === 'error')) return [];
   try {
     const r = await runPipeline({ config: parsed.config, configPath: abs, store, profile: false });
-    return budgetDiagnostics(doc, parsed, r.estimate).map((d) => ({
+    // Budget breaches only: the editor's hints about providers and stale profiles are not CI findings.
+    return budgetDiagnostics(doc, parsed, r.estimate).filter((d) => String(d.code).startsWith('budget-')).map((d) => ({
       file,
       line: d.range.start.line + 1,
       column: d.range.start.character + 1,
