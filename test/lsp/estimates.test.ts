@@ -238,6 +238,18 @@ describe('lsp: a model file that changes after profiling', function () {
     assert.equal(e.estimate!.provenance.overall, 'analytic');
     const actions = await c.request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: stale.range, context: { diagnostics: [stale] } });
     assert.ok(actions.some((a) => a.title === 'Profile again (the model changed)'), JSON.stringify(actions.map((a) => a.title)));
+
+    // With autoProfile on, the next change is profiled again by itself and the estimate is measured again.
+    c.settings = { profiler: { autoProfile: true } };
+    await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await c.request('ttcLens/profileEstimate', { uri }); // measured again, so the file is watched again
+    const marks2 = c.diagnostics.items.length;
+    await writeModel(path.join(dir, 'models', 'g.onnx'), buildDecoder({ layers: 4, hidden: 128, heads: 4, kvHeads: 2, vocab: 512, ffn: 192, maxPositions: 4096, seed: 7 }));
+    await c.diagnostics.waitFrom(marks2, (p) => p.uri === uri && p.diagnostics.some((x) => x.code === 'profile-stale'));
+    const marks3 = c.diagnostics.items.length;
+    await c.diagnostics.waitFrom(marks3, (p) => p.uri === uri && !p.diagnostics.some((x) => x.code === 'profile-stale'));
+    const again = await c.request<EstimateResult>('ttcLens/estimate', { uri });
+    assert.notEqual(again.estimate!.provenance.overall, 'analytic', 'profiled again by itself');
   });
 });
 

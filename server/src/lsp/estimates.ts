@@ -160,6 +160,39 @@ function register(ctx: ServerContext): void {
   ctx.estimates = est;
   // A measured model that changes on disk: its estimate falls back (and says the profile is stale).
   const watchers = new Map<string, fs.FSWatcher>();
+  // With ttcLens.profiler.autoProfile, a changed model is profiled again (debounced: a model being
+  // written fires many events; a newer change cancels a profile still running).
+  const reprofile = new Map<string, { timer: NodeJS.Timeout; ac?: AbortController }>();
+  const reprofileSoon = (file: string) => {
+    const prev = reprofile.get(file);
+    if (prev) {
+      clearTimeout(prev.timer);
+      prev.ac?.abort();
+    }
+    const entry: { timer: NodeJS.Timeout; ac?: AbortController } = {
+      timer: setTimeout(async () => {
+        if (!ctx.workspaceTrusted) return;
+        entry.ac = new AbortController();
+        for (const doc of ctx.documents.all()) {
+          if (!isTtcDocument(doc) || entry.ac.signal.aborted) continue;
+          const s = await ctx.getSettings(doc.uri);
+          if (!s.profiler.autoProfile) continue;
+          const e = await est.get(doc);
+          if (!e.result || !Object.values(e.result.sessionModels).some((m) => m.path === file)) continue;
+          await est.profile(doc, entry.ac.signal, () => undefined).catch(() => undefined);
+        }
+        if (reprofile.get(file) === entry) reprofile.delete(file);
+        ctx.revalidateAll();
+      }, 500),
+    };
+    reprofile.set(file, entry);
+  };
+  ctx.onShutdown(() => {
+    for (const r of reprofile.values()) {
+      clearTimeout(r.timer);
+      r.ac?.abort();
+    }
+  });
   est.onMeasured = (file) => {
     if (watchers.has(file)) return;
     try {
@@ -168,6 +201,7 @@ function register(ctx: ServerContext): void {
         watchers.delete(file);
         est.forgetModel(file);
         ctx.revalidateAll();
+        reprofileSoon(file);
       });
       w.on('error', () => watchers.delete(file));
       watchers.set(file, w);
