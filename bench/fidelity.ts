@@ -18,6 +18,7 @@ import { estimate } from '../server/src/core/estimate/estimate';
 import { planQueries } from '../server/src/core/estimate/plan';
 import { summarize, relError } from '../server/src/core/estimate/benchSummary';
 import { executeFresh } from '../server/src/core/estimate/execute';
+import { calibrate } from '../server/src/core/estimate/calibrate';
 
 const ROOT = path.resolve(__dirname, '..');
 const MODELS = path.join(process.env.TTC_LENS_BENCH_MODELS ?? path.join(tmpdir(), 'ttc-lens-bench-models'));
@@ -105,7 +106,10 @@ async function main(): Promise<void> {
       const b = summarize(r.value, est.estimate.calls, 0.4, 2);
       // Analytic only: the same facts without measurements (the roofline of an assumed or configured machine).
       const facts = Object.fromEntries(Object.entries(est.facts).map(([k, f]) => [k, { ...f, table: undefined, sessionRssBytes: undefined }]));
-      const analytic = estimate({ config, models: facts, machine: { ...est.machine }, queries: QUERIES, marginals: false });
+      // …with this machine's calibrated roofline (FLOP/s and bandwidth measured once with generated MLPs).
+      const cal = await calibrate(profiler, profiler.cache.dir, est.session);
+      const machine = cal ? { ...est.machine, roofline: { flopsPerSecond: cal.flopsPerSecond, bytesPerSecond: cal.bytesPerSecond, source: 'calibrated' } } : est.machine;
+      const analytic = estimate({ config, models: facts, machine, queries: QUERIES, marginals: false });
       const e = est.estimate;
       rows.push({
         name: c.name,
