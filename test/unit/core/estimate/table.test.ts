@@ -48,7 +48,7 @@ describe('core/estimate/table (interpolation and integration over contexts)', ()
     assert.deepEqual(g.filter((x) => x.kind === 'step' && x.batch === 4).map((x) => (x as { context: number }).context), [96, 128, 192]);
     assert.deepEqual(g.filter((x) => x.kind === 'step' && x.batch === 2).length, 3);
     const v = needs.find((n) => n.model === 'v')!.points;
-    assert.deepEqual(v, [{ kind: 'score', batch: 4, tokens: 150 }, { kind: 'score', batch: 2, tokens: 150 }, { kind: 'score', batch: 1, tokens: 150 }]);
+    assert.deepEqual(v, [{ kind: 'score', batch: 1, tokens: 150 }, { kind: 'score', batch: 2, tokens: 150 }, { kind: 'score', batch: 4, tokens: 150 }], 'smallest batches first');
     assert.deepEqual(g.filter((x) => x.kind === 'step' && x.batch === 1).length, 3, 'batch 1 anchors the batch axis');
   });
 });
