@@ -108,7 +108,7 @@ export async function uiFlows(page, { artifacts, log, activationOnly }) {
   await step('quick-fix a misspelt key', async () => {
     await page.keyboard.press('Escape');
     await clickToken(page, 'temprature');
-    await page.keyboard.press('Control+.');
+    await openCodeActions(page, 'temprature');
     const fix = page.locator('.action-widget .monaco-list-row').filter({ hasText: "Rename to 'temperature'" }).first();
     await fix.waitFor();
     const offered = await page.locator('.action-widget .monaco-list-row').allInnerTexts();
@@ -207,7 +207,7 @@ export async function uiFlows(page, { artifacts, log, activationOnly }) {
     await page.mouse.move(900, 450);
     await page.screenshot({ path: join(artifacts, 'readme-estimates.png') });
     await clickToken(page, '16');
-    await page.keyboard.press('Control+.');
+    await openCodeActions(page, '16');
     const fix = page.locator('.action-widget .monaco-list-row').filter({ hasText: /Set n to \d+ — p95 ≈ .*fits/ }).first();
     await fix.waitFor();
     const offered = await page.locator('.action-widget .monaco-list-row').allInnerTexts();
@@ -261,6 +261,26 @@ async function openQuickInput(page, key) {
       await page.keyboard.press('Escape');
       const tab = page.locator('.tabs-container .tab.active').first();
       if (await tab.count()) await tab.click();
+    }
+  }
+}
+
+/**
+ * Ctrl+. until the code action widget shows: a key pressed while the editor is still computing its
+ * code actions (or before the click gave it the focus) can be dropped, so the retry clicks the token again.
+ * @param {Page} page @param {string} text the token the cursor is on
+ */
+async function openCodeActions(page, text) {
+  const widget = page.locator('.action-widget');
+  for (let i = 0; ; i++) {
+    await page.keyboard.press('Control+.');
+    try {
+      await widget.first().waitFor({ timeout: 8000 });
+      return;
+    } catch (err) {
+      if (i >= 3) throw err;
+      await page.keyboard.press('Escape');
+      await clickToken(page, text);
     }
   }
 }
