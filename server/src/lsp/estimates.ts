@@ -82,10 +82,25 @@ export class EstimateStore {
   get(doc: TextDocument): Promise<DocEstimate> {
     const m = this.memo.get(doc.uri);
     if (m && m.version === doc.version) return m.p;
-    const p = this.compute(doc);
-    this.memo.set(doc.uri, { version: doc.version, p });
-    return p;
+    // Bounded: a model whose analysis is slow (queued behind others, or past its time limit) must not
+    // hold every hint, lens and diagnostic of the document; a timed-out estimate is not kept, so the
+    // next request computes it again.
+    let timer: NodeJS.Timeout | undefined;
+    const entry = { version: doc.version, p: Promise.resolve<DocEstimate>({ version: doc.version, parsed: languageServiceFor(this.ctx).parse(doc) }) };
+    entry.p = Promise.race([
+      this.compute(doc),
+      new Promise<DocEstimate>((resolve) => {
+        timer = setTimeout(() => {
+          if (this.memo.get(doc.uri) === entry) this.memo.delete(doc.uri);
+          resolve({ version: doc.version, parsed: languageServiceFor(this.ctx).parse(doc), reason: 'the models are still being analysed' });
+        }, EstimateStore.TIMEOUT_MS);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    this.memo.set(doc.uri, entry);
+    return entry.p;
   }
+
+  static TIMEOUT_MS = 15_000;
 
   private async compute(doc: TextDocument): Promise<DocEstimate> {
     const parsed = languageServiceFor(this.ctx).parse(doc);
