@@ -5,7 +5,6 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { WorkDoneProgress } from 'vscode-languageclient/node';
 import {
   ListModelsRequest,
   ModelSummaryRequest,
@@ -18,6 +17,7 @@ import {
 } from '../../server/src/protocol';
 import type { CommandFactory, Ctx } from './ctx';
 import { requestErrorMessage } from './requestError';
+import { withServerProgress } from './serverProgress';
 import { configPickItems, modelPickItems, onnxPathAt, profileToast, reportDocName, summaryDocName } from './modelPick';
 
 /** Scheme of the read-only virtual documents holding model summaries (shown in a Markdown preview). */
@@ -114,7 +114,6 @@ async function showModelSummary(ctx: Ctx, summaries: SummaryDocuments, arg: unkn
   await vscode.commands.executeCommand('markdown.showPreview', uri);
 }
 
-let profileRuns = 0;
 
 /**
  * Which configs Profile Models acts on: the argument (a config URI, e.g. from the Explorer), the
@@ -157,25 +156,8 @@ async function profileModels(ctx: Ctx, summaries: SummaryDocuments, arg: unknown
   const params: ProfileModelsParams = { uris };
   let result: ProfileModelsResult;
   try {
-    result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'TTC Lens: profiling models', cancellable: true },
-      async (progress, token) => {
-        // The server reports on our token, so its per-model messages land in this one notification.
-        const workDoneToken = `ttc-lens-profile-${++profileRuns}`;
-        let last = 0;
-        const sub = client.onProgress(WorkDoneProgress.type, workDoneToken, (v) => {
-          if (v.kind === 'end') return;
-          const increment = v.percentage !== undefined ? Math.max(0, v.percentage - last) : undefined;
-          if (v.percentage !== undefined) last = v.percentage;
-          progress.report({ message: v.message, increment });
-        });
-        try {
-          return await client.sendRequest(ProfileModelsRequest, { ...params, workDoneToken }, token);
-        } finally {
-          sub.dispose();
-        }
-      },
-    );
+    // The server reports on our token, so its per-model messages land in this one notification.
+    result = await withServerProgress(client, 'TTC Lens: profiling models', (workDoneToken, token) => client.sendRequest(ProfileModelsRequest, { ...params, workDoneToken }, token));
   } catch (err) {
     showRequestError(ctx, 'Profile Models', err);
     return undefined;

@@ -5,11 +5,11 @@
  * estimate) and Export Benchmark. The active config when no URI is given.
  */
 import * as vscode from 'vscode';
-import { WorkDoneProgress } from 'vscode-languageclient/node';
 import { EstimateRequest, ProfileEstimateRequest, type EstimateResult } from '../../server/src/protocol';
 import { SUMMARY_SCHEME, type SummaryDocuments } from './commands';
 import type { CommandFactory, Ctx } from './ctx';
 import { requestErrorMessage } from './requestError';
+import { withServerProgress } from './serverProgress';
 import type { BenchmarkPanels, PanelInfo } from './panel/panel';
 import type { ExportFormat } from './panel/messages';
 
@@ -26,27 +26,12 @@ async function show(summaries: SummaryDocuments, name: string, markdown: string)
   await vscode.commands.executeCommand('markdown.showPreview', uri);
 }
 
-let runs = 0;
-
-async function withServerProgress<T>(ctx: Ctx, title: string, send: (token: string, cancel: vscode.CancellationToken) => Promise<T>): Promise<T | undefined> {
+/** A long request under one cancellable notification; a failure is shown, not thrown. */
+async function withProgressShown<T>(ctx: Ctx, title: string, send: (token: string, cancel: vscode.CancellationToken) => Promise<T>): Promise<T | undefined> {
   const client = ctx.client;
   if (!client) return undefined;
   try {
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const workDoneToken = `ttc-lens-estimate-${++runs}`;
-      let last = 0;
-      const sub = client.onProgress(WorkDoneProgress.type, workDoneToken, (v) => {
-        if (v.kind === 'end') return;
-        const increment = v.percentage !== undefined ? Math.max(0, v.percentage - last) : undefined;
-        if (v.percentage !== undefined) last = v.percentage;
-        progress.report({ message: v.message, increment });
-      });
-      try {
-        return await send(workDoneToken, token);
-      } finally {
-        sub.dispose();
-      }
-    });
+    return await withServerProgress(client, title, send);
   } catch (err) {
     const msg = requestErrorMessage(err);
     if (msg !== undefined) void vscode.window.showErrorMessage(`TTC Lens: ${title} failed: ${msg}`);
@@ -108,7 +93,7 @@ export function createEstimateCommands(summaries: SummaryDocuments, panels: Benc
         if (!uri || !ctx.client) return;
         if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('TTC Lens runs models only in a trusted workspace.');
         const client = ctx.client;
-        const r = await withServerProgress(ctx, 'TTC Lens: profiling for the estimate', (workDoneToken, token) => client.sendRequest(ProfileEstimateRequest, { uri, workDoneToken }, token));
+        const r = await withProgressShown(ctx, 'TTC Lens: profiling for the estimate', (workDoneToken, token) => client.sendRequest(ProfileEstimateRequest, { uri, workDoneToken }, token));
         if (report(ctx, 'Profile', r)) void vscode.window.showInformationMessage('TTC Lens: estimate updated from measurements.');
       },
     },

@@ -7,17 +7,10 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../../../../server/src/core/config/parse';
 import { validateConfig } from '../../../../server/src/service/validation';
 import { VALID } from './helpers';
+import { mulberry32 } from '../../../../server/src/core/random';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator (core/random.ts). */
+const rng = mulberry32;
 
 function check(text: string): void {
   const parsed = parseConfig(text);
