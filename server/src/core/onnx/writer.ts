@@ -113,6 +113,11 @@ export interface SerializedModel {
 const MAX_PROTO_BYTES = 2 ** 31 - 1;
 
 let rootCache: protobuf.Root | undefined;
+/** The parsed onnx.proto schema (protobufjs reflection root), parsed once. */
+export function onnxRoot(): protobuf.Root {
+  return root();
+}
+
 function root(): protobuf.Root {
   rootCache ??= protobuf.parse(ONNX_PROTO, { keepCase: true }).root;
   return rootCache;
