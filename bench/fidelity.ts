@@ -13,7 +13,7 @@ import { buildConvClassifier, buildDecoder, type DecoderOptions } from '../serve
 import { writeModel } from '../server/src/core/onnx/writer';
 import { parseConfig } from '../server/src/core/config/parse';
 import { createProfiler } from '../server/src/core/profile/profiler';
-import { runPipeline } from '../server/src/core/estimate/pipeline';
+import { runPipeline, sessionModelsOf } from '../server/src/core/estimate/pipeline';
 import { estimate } from '../server/src/core/estimate/estimate';
 import { planQueries } from '../server/src/core/estimate/plan';
 import { summarize, relError } from '../server/src/core/estimate/benchSummary';
@@ -38,6 +38,18 @@ async function ensureModels(): Promise<void> {
   for (const [name, o] of Object.entries(DECODERS)) {
     const f = path.join(MODELS, `${name}.onnx`);
     if (!existsSync(f)) await writeModel(f, buildDecoder({ ...o, name: name.replace(/-/g, '_') }));
+    const geometry = {
+      model_type: 'llama',
+      hidden_size: o.hidden,
+      intermediate_size: o.ffn,
+      num_hidden_layers: o.layers,
+      num_attention_heads: o.heads,
+      num_key_value_heads: o.kvHeads,
+      vocab_size: o.vocab,
+      max_position_embeddings: o.maxPositions,
+      torch_dtype: 'float32',
+    };
+    writeFileSync(path.join(MODELS, `${name}.config.json`), JSON.stringify(geometry));
   }
   const conv: Record<string, Parameters<typeof buildConvClassifier>[0]> = {
     'conv-small': { channels: [16, 32], imageSize: 32, classes: 10, seed: 27 },
@@ -50,7 +62,12 @@ async function ensureModels(): Promise<void> {
 }
 
 const m = (name: string) => `{ path: ${path.join(MODELS, `${name}.onnx`)} }`;
-const CASES: Array<{ name: string; yaml: string }> = [
+/** A shape-only twin of a generated decoder: its Hugging Face config.json, measured by proxy. */
+const twin = (name: string) => `{ config: ${path.join(MODELS, `${name}.config.json`)}, proxy: true }`;
+const SC_70M = `strategy: { approach: self_consistency, model: g, n: 4 }\nworkload: { prompt_tokens: 128, output_tokens: { mean: 48, p95: 96 } }`;
+/** `run`: what the executor runs when the estimate's config has no weights (the proxy case). */
+const CASES: Array<{ name: string; yaml: string; run?: string }> = [
+  { name: 'proxy-sc-4-70m-gqa', yaml: `models: { g: ${twin('dec-70m-gqa')} }\n${SC_70M}`, run: `models: { g: ${m('dec-70m-gqa')} }\n${SC_70M}` },
   { name: 'single-1m', yaml: `models: { g: ${m('dec-1m-mha')} }\nstrategy: { approach: single, model: g }\nworkload: { prompt_tokens: 128, output_tokens: { mean: 64, p95: 128 } }` },
   { name: 'single-35m', yaml: `models: { g: ${m('dec-35m-mha')} }\nstrategy: { approach: single, model: g }\nworkload: { prompt_tokens: 256, output_tokens: 96 }` },
   { name: 'single-70m-gqa', yaml: `models: { g: ${m('dec-70m-gqa')} }\nstrategy: { approach: single, model: g }\nworkload: { prompt_tokens: 128, output_tokens: 32 }` },
@@ -97,8 +114,9 @@ async function main(): Promise<void> {
       const load0 = loadavg()[0];
       const est = await runPipeline({ config, configPath: file, profiler, profile: true, queries: QUERIES, pool: { workerPath: path.join(ROOT, 'dist', 'profilerWorker.js') } });
       const profileMs = Date.now() - t0;
-      const w = planQueries(config, QUERIES);
-      const r = await executeFresh({ models: est.sessionModels, session: est.session, warmup: w.warmup, queries: w.queries, maxTimeMs: 600_000 }, {}, { workerPath: path.join(ROOT, 'dist', 'profilerWorker.js') });
+      const runConfig = c.run ? parseConfig(`version: 1\n${c.run}\nhardware: { provider: cpu, threads: 1, price_per_hour: 0.40 }\n`).config : config;
+      const w = planQueries(runConfig, QUERIES);
+      const r = await executeFresh({ models: c.run ? sessionModelsOf(runConfig, file) : est.sessionModels, session: est.session, warmup: w.warmup, queries: w.queries, maxTimeMs: 600_000 }, {}, { workerPath: path.join(ROOT, 'dist', 'profilerWorker.js') });
       if (!r.ok) {
         rows.push({ name: c.name, error: r.failure.message });
         continue;

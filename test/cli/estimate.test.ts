@@ -83,6 +83,29 @@ describe('cli: ttc-lens estimate / bench', function () {
     assert.match(b.stderr, /nothing can run without weights/);
   });
 
+  it('a shape-only decoder with proxy: true is measured on 1- and 3-layer proxies and scaled by depth; the cache serves the second run', async () => {
+    const geometry = { model_type: 'llama', hidden_size: 64, intermediate_size: 128, num_hidden_layers: 6, num_attention_heads: 4, num_key_value_heads: 2, vocab_size: 256, max_position_embeddings: 256, torch_dtype: 'float32' };
+    writeFileSync(path.join(dir, 'models', 'shape.config.json'), JSON.stringify(geometry));
+    const cfg = path.join(dir, 'proxy.ttc.yaml');
+    writeFileSync(cfg, 'version: 1\nmodels:\n  g: { config: models/shape.config.json, proxy: true }\nstrategy: { approach: single, model: g }\nworkload: { prompt_tokens: 16, output_tokens: 8 }\nhardware: { threads: 1 }\n');
+    const r = await cli('estimate', [cfg, '--json', '--cache-dir', cache, '--queries', '3', '--max-point-ms', '200']);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    const steps = j.provenance.calls.find((c: { kind: string }) => c.kind === 'steps');
+    assert.equal(steps.provenance, 'proxy', JSON.stringify(j.provenance));
+    assert.ok(steps.sources.every((s: string) => s.startsWith('proxy ')), steps.sources.join(', '));
+    assert.ok(j.notes.some((n: string) => /1- and 3-layer decoders .* scaled to 6 layers/.test(n)), j.notes.join('\n'));
+    assert.ok(j.latency.p50_ms > 0);
+    const again = await cli('estimate', [cfg, '--json', '--cache-dir', cache, '--queries', '3', '--no-profile']);
+    const k = JSON.parse(again.stdout);
+    assert.equal(k.latency.p50_ms, j.latency.p50_ms, 'the proxies\' cached points give the same estimate without profiling');
+    // Without the MLP width (a GenAI description) no proxy can be built: the estimate says so and stays analytic.
+    writeFileSync(path.join(dir, 'models', 'shape.config.json'), JSON.stringify({ model: { type: 'llama', vocab_size: 256, context_length: 256, decoder: { head_size: 16, hidden_size: 64, num_attention_heads: 4, num_hidden_layers: 6, num_key_value_heads: 2 } } }));
+    const none = JSON.parse((await cli('estimate', [cfg, '--json', '--cache-dir', cache, '--queries', '3', '--max-point-ms', '200'])).stdout);
+    assert.ok(none.notes.some((n: string) => /no proxy: its description lacks the MLP width/.test(n)), none.notes.join('\n'));
+    assert.notEqual(none.provenance.calls.find((c: { kind: string }) => c.kind === 'steps').provenance, 'proxy');
+  });
+
   it('bench runs the plan for real: call counts equal the plan, estimate beside the measurement', async () => {
     const r = await cli('bench', [path.join(dir, 'cascade.ttc.yaml'), '--json', '--cache-dir', cache, '--queries', '6']);
     assert.equal(r.code, 0, r.stderr);

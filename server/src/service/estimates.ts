@@ -17,7 +17,7 @@ export type HintMode = 'full' | 'compact' | 'off';
 /** Keys whose values drive the cost (strategy.*), in the order they are looked for. */
 export const COST_KEYS = ['n', 'parallel', 'beam_width', 'num_iterations', 'max_tokens', 'rounds', 'max_tokens_thinking', 'views', 'max_n', 'wave'] as const;
 
-const PROV_MARK: Record<string, string> = { measured: 'measured', interpolated: 'interpolated', extrapolated: 'extrapolated', calibrated: 'calibrated', analytic: 'analytic' };
+const PROV_MARK: Record<string, string> = { measured: 'measured', interpolated: 'interpolated', extrapolated: 'extrapolated', proxy: 'by proxy', calibrated: 'calibrated', analytic: 'analytic' };
 
 const KIND: Record<CallKind, string> = { prefill: 'Prefill', steps: 'Decode steps', score: 'Verifier', kv_tile: 'KV tiling', kv_gather: 'KV gathers', run: 'Model runs' };
 

@@ -36,7 +36,7 @@ function model(name: string, v: unknown): ModelEntry {
     inputs = {};
     for (const [k, x] of Object.entries(io)) if (Array.isArray(x) && x.every((d) => int(d) !== undefined)) inputs[k] = x as number[];
   }
-  return clean({ name, path: str(o.path), config: str(o.config), precision: oneOf(o.precision, PRECISIONS), dims: intMap(o.dims), inputs, samples: str(o.samples) });
+  return clean({ name, path: str(o.path), config: str(o.config), precision: oneOf(o.precision, PRECISIONS), dims: intMap(o.dims), inputs, samples: str(o.samples), proxy: typeof o.proxy === 'boolean' ? o.proxy : undefined });
 }
 
 function strategy(v: unknown): Strategy | undefined {

@@ -40,6 +40,8 @@ export interface ModelEntry {
   inputs?: Record<string, number[]>;
   /** Sample inputs used for profiling and fidelity checks (path relative to the config file). */
   samples?: string;
+  /** Shape-only decoders: measure 1- and 3-layer proxies with the real widths and scale by depth. */
+  proxy?: boolean;
 }
 
 export interface CascadeStage {

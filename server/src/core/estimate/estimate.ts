@@ -67,9 +67,9 @@ export interface Estimate {
   notes: string[];
 }
 
-const RANK: Provenance[] = ['measured', 'interpolated', 'calibrated', 'extrapolated', 'analytic'];
+const RANK: Provenance[] = ['measured', 'interpolated', 'proxy', 'calibrated', 'extrapolated', 'analytic'];
 const worst = (a: Provenance, b: Provenance): Provenance => (RANK.indexOf(a) >= RANK.indexOf(b) ? a : b);
-const BAND: Record<Provenance, number> = { measured: 0, interpolated: 0.03, calibrated: 0.15, extrapolated: 0.1, analytic: 0.25 };
+const BAND: Record<Provenance, number> = { measured: 0, interpolated: 0.03, proxy: 0.1, calibrated: 0.15, extrapolated: 0.1, analytic: 0.25 };
 
 function callLabel(c: PlanCall): string {
   switch (c.kind) {

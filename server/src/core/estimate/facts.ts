@@ -70,6 +70,7 @@ export function shapeOnlyFacts(name: string, file: string, spec: ModelSpec): Mod
     activationBytes: 4 * g.geometry.hiddenSize * 8,
     flops: { perToken: st.flopsPerToken.fixed ?? 0, perContextToken: st.flopsPerToken.perContextToken },
     maxContext: g.geometry.contextLength,
+    geometry: g.geometry,
   };
 }
 

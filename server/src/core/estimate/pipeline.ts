@@ -16,6 +16,8 @@ import { planQueries } from './plan';
 import { ASSUMED_COPY, ASSUMED_CPU, RUNTIME_RSS_BYTES, type MachineFacts, type ModelFacts } from './price';
 import type { SessionModel, SessionSettings } from './protocol';
 import { cachedCalibration, calibrate, type Calibration } from './calibrate';
+import { combineProxyPoints, proxyPlan, type ProxyPlan } from './proxy';
+import type { BuildProxyResult } from './protocol';
 
 /** Providers that run here through onnxruntime-node without a download (the CPU one always). */
 export const LOCAL_PROVIDERS = new Set(['cpu']);
@@ -111,6 +113,7 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
       cached = r.cached;
       failures.push(...r.failures);
     }
+    await measureProxies({ ...o, facts, needs: neededPoints(w, maxContext), session, store, onMeasured: (r) => ((measured += r.measured), (cached += r.cached), failures.push(...r.failures)) });
     const needsCopy = w.queries.some((q) => q.calls.some((c) => c.call.kind === 'kv_tile' || c.call.kind === 'kv_gather'));
     copy = await copyBandwidth(o.profiler, store.dir, !!o.profiler && o.profile !== false && needsCopy, o.signal);
     for (const [name, m] of Object.entries(local)) {
@@ -140,3 +143,69 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
   const machine = machineFacts(config, copy, calibration);
   return { estimate: estimate({ config, models: facts, machine, queries }), facts, machine, measured, cached, failures, sessionModels, session };
 }
+
+/**
+ * Shape-only decoders with `proxy: true`: build their proxies (in the profiler process) and measure
+ * the plan's points on them when profiling is allowed, then give the model the table the proxies'
+ * cached points make when scaled to its depth (core/estimate/proxy.ts). Why a model has no proxy is
+ * said in its notes.
+ */
+async function measureProxies(o: PipelineOptions & { facts: Record<string, ModelFacts>; needs: ReturnType<typeof neededPoints>; session: SessionSettings; store: PointStore; onMeasured: (r: { measured: number; cached: number; failures: PipelineResult['failures'] }) => void }): Promise<void> {
+  const provider = o.config.hardware.provider ?? 'cpu';
+  for (const [name, spec] of Object.entries(o.config.models)) {
+    if (!spec.proxy) continue;
+    const f = o.facts[name];
+    if (!f) continue;
+    if (f.source !== 'shape-only' || !f.geometry) {
+      if (f.source === 'onnx') f.notes = [...f.notes, '`proxy` applies to shape-only decoders (`config:`); this ONNX model is measured itself'];
+      continue;
+    }
+    if (!LOCAL_PROVIDERS.has(provider)) {
+      f.notes = [...f.notes, `no proxy: provider ${provider} does not run on this machine, and a CPU proxy would not stand in for it`];
+      continue;
+    }
+    const { plan, reason } = proxyPlan(f.geometry, o.store.dir);
+    if (!plan) {
+      f.notes = [...f.notes, `no proxy: ${reason}`];
+      continue;
+    }
+    const models: Record<string, SessionModel> = {};
+    const needs = [];
+    for (const p of plan.proxies) {
+      const key = `${name} (proxy, ${p.layers} layer${p.layers === 1 ? '' : 's'})`;
+      models[key] = { path: p.file };
+      for (const n of o.needs) if (n.model === name) needs.push({ model: key, points: n.points });
+    }
+    if (o.profiler && o.profile !== false && !o.signal?.aborted) {
+      let built = true;
+      for (const p of plan.proxies) {
+        const r = await o.profiler.pool.request<BuildProxyResult>({ type: 'buildProxy', options: { file: p.file, decoder: p.options, weightBytes: p.weightBytes } } as never, {
+          timeoutMs: 10 * 60_000,
+          signal: o.signal,
+          onProgress: (m) => o.onProgress?.(`${name}: ${m}`),
+        });
+        if (!r.ok) {
+          f.notes = [...f.notes, `no proxy: building the ${p.layers}-layer proxy failed (${r.failure.message})`];
+          built = false;
+          break;
+        }
+      }
+      if (!built) continue;
+      o.onMeasured(await measureNeeds({ profiler: o.profiler, store: o.store, models, session: o.session, needs, signal: o.signal, onProgress: o.onProgress, maxTimeMsPerPoint: o.maxTimeMsPerPoint, pool: o.pool }));
+    }
+    const points = [];
+    for (const p of plan.proxies) {
+      const loaded = await o.store.load(p.file, { ...o.session }).catch(() => undefined);
+      if (!loaded) break;
+      points.push(loaded.file.points);
+    }
+    const combined = points.length === plan.proxies.length ? combineProxyPoints(plan, points) : undefined;
+    if (!combined || combined.points === 0) {
+      f.notes = [...f.notes, 'proxy: not measured yet (profile the config to build and time it)'];
+      continue;
+    }
+    o.facts[name] = { ...f, table: combined.table, proxy: true, notes: [...f.notes.filter((n) => !n.startsWith('shape-only: no weights')), ...plan.notes] };
+  }
+}
+
+export type { ProxyPlan };

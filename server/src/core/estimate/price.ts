@@ -30,6 +30,10 @@ export interface ModelFacts {
   table?: PointTable;
   /** Resident memory the model's session added in the profiler process (weights, arena, activations). */
   sessionRssBytes?: number;
+  /** Shape-only decoders: the geometry read from the description. */
+  geometry?: import('../model/geometry').ModelGeometry;
+  /** The table was measured on proxies (shape-only decoders with `proxy: true`), not the model. */
+  proxy?: boolean;
   /** The model file changed since its calls were measured (in this session): re-profile it. */
   stale?: boolean;
   /** Why the model cannot be measured, in words. */
@@ -134,6 +138,10 @@ export function priceCall(call: PlanCall, f: ModelFacts | undefined, m: MachineF
         hit = { ms: base.ms * (Number.isFinite(ratio) && ratio > 0 ? ratio : call.batch / near), provenance: 'extrapolated', sources: [`${base.sources[0] ?? ''} scaled to B=${call.batch}`], ci: base.ci };
       }
     }
+  }
+  if (hit && f.proxy) {
+    const provenance: Provenance = hit.provenance === 'measured' || hit.provenance === 'interpolated' ? 'proxy' : hit.provenance;
+    return { ...hit, provenance, sources: hit.sources.map((s) => `proxy ${s}`), flops };
   }
   if (hit) return { ...hit, flops };
   const ms = analyticMs(call, f, m);

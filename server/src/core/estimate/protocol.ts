@@ -110,11 +110,28 @@ export interface ExecuteResult {
   truncated?: boolean;
 }
 
+/** Build a proxy decoder file (measurement by proxy for shape-only decoders). */
+export interface BuildProxyOptions {
+  file: string;
+  decoder: import('../onnx/builders').DecoderOptions;
+  /** Expected bytes of weights (decides external data). */
+  weightBytes: number;
+}
+
+export interface BuildProxyResult {
+  file: string;
+  bytes: number;
+  ms: number;
+  /** False when the file was already there. */
+  built: boolean;
+}
+
 export type EstimateWorkerRequest =
   | { id: number; type: 'points'; options: PointsRequestOptions }
+  | { id: number; type: 'buildProxy'; options: BuildProxyOptions }
   | { id: number; type: 'copyBandwidth' }
   | { id: number; type: 'execute'; options: ExecuteOptions };
 
-export type EstimateWorkerResult = PointsResult | CopyBandwidthResult | ExecuteResult;
+export type EstimateWorkerResult = PointsResult | CopyBandwidthResult | ExecuteResult | BuildProxyResult;
 
 export type { ProfileFailure };

@@ -8,7 +8,8 @@
 import type { LatencyStats } from '../profile/stats';
 import type { MeasurePoint } from './protocol';
 
-export type Provenance = 'measured' | 'interpolated' | 'extrapolated' | 'calibrated' | 'analytic';
+/** `proxy`: measured or interpolated on proxies of a shape-only decoder and scaled by depth (proxy.ts). */
+export type Provenance = 'measured' | 'interpolated' | 'proxy' | 'extrapolated' | 'calibrated' | 'analytic';
 
 export interface Lookup {
   ms: number;
