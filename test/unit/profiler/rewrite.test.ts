@@ -14,7 +14,7 @@ import { DataType, serializeModel, writeModel } from '../../../server/src/core/o
 import { ProfilerPool } from '../../../server/src/core/profile/pool';
 import type { PointsResult } from '../../../server/src/core/estimate/protocol';
 import { worst } from '../../../server/src/core/rewrite/fidelity';
-import { quantizeFile, RewriteError, verifyRewrite } from '../../../server/src/core/rewrite/pipeline';
+import { quantizeFile, type RewriteError, verifyRewrite } from '../../../server/src/core/rewrite/pipeline';
 import { DEFAULT_THRESHOLDS, judge, type VerifyResult } from '../../../server/src/core/rewrite/verify';
 import { fusionCheck } from '../../../server/src/profiler/rewrite';
 import { tempDir } from '../core/onnx/helpers';
