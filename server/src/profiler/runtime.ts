@@ -25,6 +25,8 @@ export interface SessionSpec {
   threads: number;
   graphOptimizationLevel: GraphOptimizationLevel;
   profilePrefix?: string;
+  /** Write the optimized graph here (the rewrite verification checks what ORT fused). */
+  optimizedModelFilePath?: string;
 }
 
 export async function createSession(model: string | Uint8Array, spec: SessionSpec): Promise<Session> {
@@ -36,6 +38,7 @@ export async function createSession(model: string | Uint8Array, spec: SessionSpe
     graphOptimizationLevel: spec.graphOptimizationLevel,
     logSeverityLevel: 3,
     ...(spec.profilePrefix ? { enableProfiling: true, profileFilePrefix: spec.profilePrefix } : {}),
+    ...(spec.optimizedModelFilePath ? { optimizedModelFilePath: spec.optimizedModelFilePath } : {}),
   };
   return typeof model === 'string' ? ort.InferenceSession.create(model, opts) : ort.InferenceSession.create(model, opts);
 }

@@ -31,6 +31,7 @@ type Runtime = {
   points: typeof import('./points');
   execute: typeof import('./execute');
   proxy: typeof import('./proxy');
+  rewrite: typeof import('./rewrite');
   version: string;
 };
 let runtime: Runtime | ProfileFailure | undefined;
@@ -48,8 +49,10 @@ function loadRuntime(): Runtime | ProfileFailure {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const proxy = require('./proxy') as typeof import('./proxy');
       // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const rewrite = require('./rewrite') as typeof import('./rewrite');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const version = (require('./runtime') as typeof import('./runtime')).ortVersion;
-      runtime = { measure, eps, points, execute, proxy, version };
+      runtime = { measure, eps, points, execute, proxy, rewrite, version };
     } catch (e) {
       const f = classifyFailure(e, 'load');
       runtime = { ...f, kind: 'runtime-load', message: f.message.replace(/^[^:]*:/, 'ONNX Runtime failed to load:') };
@@ -72,6 +75,7 @@ async function handle(req: WorkerRequest): Promise<void> {
     else if (req.type === 'copyBandwidth') send({ id: req.id, type: 'result', result: await rt.points.copyBandwidth(progress) });
     else if (req.type === 'buildProxy') send({ id: req.id, type: 'result', result: await rt.proxy.buildProxy(req.options, progress) });
     else if (req.type === 'execute') send({ id: req.id, type: 'result', result: await rt.execute.execute(req.options, progress) });
+    else if (req.type === 'verifyRewrite') send({ id: req.id, type: 'result', result: await rt.rewrite.verifyRewrite(req.options, progress) });
     else send({ id: (req as { id: number }).id, type: 'error', failure: { kind: 'crashed', message: `unknown request ${(req as { type: string }).type}` } });
   } catch (e) {
     const f = e instanceof rt.measure.MeasureError ? e.failure : classifyFailure(e, 'run');

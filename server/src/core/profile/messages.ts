@@ -5,16 +5,18 @@
  */
 import type { EpReport, MeasuredProfile, MeasureOptions, ProfileFailure, ProgressDetail } from './protocol';
 import type { EstimateWorkerRequest, EstimateWorkerResult } from '../estimate/protocol';
+import type { VerifyOptions, VerifyResult } from '../rewrite/verify';
 
 /** Profiling requests, plus the estimator's (points, copyBandwidth) and the executor's (execute). */
 export type WorkerRequest =
   | { id: number; type: 'measure'; options: MeasureOptions }
   | { id: number; type: 'detectEps'; eps?: string[] }
-  | EstimateWorkerRequest;
+  | EstimateWorkerRequest
+  | { id: number; type: 'verifyRewrite'; options: VerifyOptions };
 
 export type WorkerMessage =
   | { type: 'ready'; pid: number; ortVersion: string }
   | { id: number; type: 'progress'; message: string; fraction?: number; detail?: ProgressDetail }
-  | { id: number; type: 'result'; result: MeasuredProfile | EpReport | EstimateWorkerResult }
+  | { id: number; type: 'result'; result: MeasuredProfile | EpReport | EstimateWorkerResult | VerifyResult }
   | { id: number; type: 'error'; failure: ProfileFailure };
 
