@@ -4,6 +4,7 @@ import type { ServerCapabilities } from 'vscode-languageclient/node';
 import { createCommands, SUMMARY_SCHEME, SummaryDocuments } from './commands';
 import { Ctx } from './ctx';
 import { createEstimateCommands } from './estimateCommands';
+import { createRewriteCommands } from './rewriteCommands';
 import { BenchmarkPanels, type PanelInfo } from './panel/panel';
 
 /** What the extension exports (for other extensions and the in-host tests). */
@@ -21,7 +22,7 @@ let ctx: Ctx | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<TtcLensApi> {
   const summaries = new SummaryDocuments();
   const panels = new BenchmarkPanels(context, () => ctx?.client);
-  const c = new Ctx(context, { ...createCommands(summaries), ...createEstimateCommands(summaries, panels) });
+  const c = new Ctx(context, { ...createCommands(summaries), ...createEstimateCommands(summaries, panels), ...createRewriteCommands(summaries) });
   ctx = c;
   context.subscriptions.push(c, panels, vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, summaries));
   await vscode.commands.executeCommand('setContext', 'ttcLens.active', true);

@@ -123,3 +123,46 @@ export interface BenchmarkQueryParams {
   ms: number;
 }
 export const BenchmarkQueryNotification = new NotificationType<BenchmarkQueryParams>('ttcLens/benchmarkQuery');
+
+/** Client → server: quantize or prune one ONNX model of an open config, verify, edit the config (trusted workspaces only). */
+export interface RewriteModelParams {
+  uri: string;
+  /** The model's name in the config. */
+  model: string;
+  kind: 'int8' | 'int4' | 'prune';
+  /** Structured pruning: the fraction of feed-forward units removed (default 0.5). */
+  ratio?: number;
+  workDoneToken?: string | number;
+}
+/** What `ttcLens/revertRewrite` needs to undo a rewrite: the entry's old path and precision, and the file written. */
+export interface RewriteRevert {
+  uri: string;
+  model: string;
+  path: string;
+  /** null: the entry had no `precision` key. */
+  precision: string | null;
+  file: string;
+}
+export interface RewriteModelResult {
+  /** One line: measured speedup, fidelity and the new estimate against the budget. */
+  title?: string;
+  /** helped / not-faster / below-fidelity / failed, and why. */
+  verdict?: 'helped' | 'not-faster' | 'below-fidelity' | 'failed';
+  reasons?: string[];
+  /** The full verification report (text, as `ttc-lens quantize` prints it). */
+  report?: string;
+  /** The model file written. */
+  file?: string;
+  revert?: RewriteRevert;
+  error?: string;
+}
+export const RewriteModelRequest = new RequestType<RewriteModelParams, RewriteModelResult, void>('ttcLens/rewriteModel');
+
+export type RevertRewriteParams = RewriteRevert;
+export interface RevertRewriteResult {
+  applied?: boolean;
+  /** The rewritten file was deleted. */
+  removed?: boolean;
+  error?: string;
+}
+export const RevertRewriteRequest = new RequestType<RevertRewriteParams, RevertRewriteResult, void>('ttcLens/revertRewrite');

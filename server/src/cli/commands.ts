@@ -3,6 +3,7 @@ import * as profile from './profile';
 import * as estimate from './estimate';
 import * as bench from './bench';
 import * as quantize from './quantize';
+import * as prune from './prune';
 
 export interface CliCommand {
   summary: string;
@@ -10,11 +11,12 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
-/** Subcommands; later issues add estimate, quantize, prune and bench. */
+/** Subcommands. */
 export const COMMANDS: Record<string, CliCommand> = {
   check: { summary: 'Validate *.ttc.yaml configs (text, json or sarif output)', run: check.run },
   profile: { summary: 'Analyse (--static) or measure an ONNX model on this machine', run: profile.run },
   estimate: { summary: "Latency, cost and memory of a config's strategy on this machine", run: estimate.run },
   bench: { summary: "Run a config's strategy for real and compare it with the estimate", run: bench.run },
   quantize: { summary: 'Quantize a model to int8 or int4 beside it, then verify it (speed, fidelity)', run: quantize.run },
+  prune: { summary: 'Prune feed-forward units / conv channels (structured) beside it, then verify it', run: prune.run },
 };

@@ -39,6 +39,50 @@ export function setValue(text: string, path: Path, value: EditValue): TextEdit[]
   return edits;
 }
 
+/**
+ * Edits that remove the key at `path` (a scalar-valued entry of a block or flow map): its line in a
+ * block map, `k: v` and one neighbouring comma in a flow map. `[]` when the key is absent; undefined
+ * when the text does not parse, the value is a collection, or the result would change anything else.
+ */
+export function removeKey(text: string, path: Path): TextEdit[] | undefined {
+  if (path.length === 0) return undefined;
+  const doc = parseDocument(text, PARSE);
+  if (doc.errors.length > 0) return undefined;
+  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  if (!isMap(parent)) return parent === undefined ? [] : undefined;
+  const pair = findPair(parent, String(path[path.length - 1]));
+  if (!pair) return [];
+  const key = pair.key as Node | null;
+  const value = pair.value as Node | null;
+  if (!key?.range || (value && !isScalar(value))) return undefined;
+  const start = key.range[0];
+  const end = value?.range ? value.range[1] : key.range[1];
+  let edit: TextEdit;
+  if (parent.flow) {
+    const after = /^\s*,\s*/.exec(text.slice(end));
+    if (after) edit = { range: { start, end: end + after[0].length }, newText: '' };
+    else {
+      const before = /,\s*$/.exec(text.slice(0, start));
+      edit = { range: { start: before ? start - before[0].length : start, end }, newText: '' };
+    }
+  } else {
+    const ls = lineStart(text, start);
+    if (text.slice(ls, start).trim() !== '') return undefined; // `- k: v` or several keys on a line
+    const le = lineEnd(text, end);
+    const nl = text.startsWith('\r\n', le) ? 2 : text[le] === '\n' ? 1 : 0;
+    edit = { range: { start: ls, end: le + nl }, newText: '' };
+  }
+  try {
+    const after = parseDocument(applyEdits(text, [edit]), PARSE);
+    if (after.errors.length > 0 || after.hasIn(path)) return undefined;
+    const rest = (d: Document): string => JSON.stringify(without(d.toJS() as unknown, path) ?? {});
+    if (rest(doc) !== rest(after)) return undefined;
+  } catch {
+    return undefined;
+  }
+  return [edit];
+}
+
 /** `text` with `edits` applied (ranges refer to the original text and must not overlap). */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   let out = text;

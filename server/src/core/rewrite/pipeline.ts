@@ -54,7 +54,7 @@ export function checkOutPath(model: string, out: string, force: boolean): void {
 /** Models larger than this are refused (protobuf's 2 GiB limit; a whole-model rewrite holds it in memory). */
 export const MAX_REWRITE_BYTES = 2 ** 31 - 1;
 
-function readModelBytes(file: string): Uint8Array {
+export function readModelBytes(file: string): Uint8Array {
   let fd;
   try {
     fd = openRegularFile(file, MAX_REWRITE_BYTES, 'model');

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { applyEdits, setValue, type EditValue } from '../../../../server/src/core/config/edit';
+import { applyEdits, removeKey, setValue, type EditValue } from '../../../../server/src/core/config/edit';
 import { parseConfig, type Path } from '../../../../server/src/core/config/parse';
 
 const EXAMPLES = path.resolve(__dirname, '../../../../examples');
@@ -127,5 +127,19 @@ describe('core/config/edit', () => {
       // Every comment line of the original is still there.
       for (const line of text.split('\n').filter((l) => l.trim().startsWith('#'))) assert.ok(out.includes(line), `${f}: ${line}`);
     }
+  });
+
+  describe('removeKey', () => {
+    const text = 'models:\n  g:\n    path: a.onnx\n    precision: int8 # q\n  v: { path: b.onnx, precision: int4 }\nx: 1\n';
+    it('removes a block entry with its line (and comment) and a flow entry with one comma', () => {
+      assert.equal(applyEdits(text, removeKey(text, ['models', 'g', 'precision'])!), 'models:\n  g:\n    path: a.onnx\n  v: { path: b.onnx, precision: int4 }\nx: 1\n');
+      assert.equal(applyEdits(text, removeKey(text, ['models', 'v', 'precision'])!), 'models:\n  g:\n    path: a.onnx\n    precision: int8 # q\n  v: { path: b.onnx }\nx: 1\n');
+      assert.equal(applyEdits(text, removeKey(text, ['models', 'v', 'path'])!), 'models:\n  g:\n    path: a.onnx\n    precision: int8 # q\n  v: { precision: int4 }\nx: 1\n');
+    });
+    it('is a no-op for an absent key and refuses collections and broken YAML', () => {
+      assert.deepEqual(removeKey(text, ['models', 'g', 'nope']), []);
+      assert.equal(removeKey(text, ['models', 'g']), undefined);
+      assert.equal(removeKey('a: [1\n', ['a']), undefined);
+    });
   });
 });
