@@ -62,7 +62,8 @@ function register(ctx: ServerContext): void {
       try {
         written = await rewriteFile(original, params.kind, { ratio: params.ratio });
       } catch (e) {
-        return { error: e instanceof RewriteError ? e.message : `the rewrite failed: ${e instanceof Error ? e.message : String(e)}` };
+        // The CLI's advice (--force) has no editor equivalent: an existing file is never replaced from here.
+        return { error: e instanceof RewriteError ? e.message.replace(/; pass --force to replace it$/, '; delete or rename it to rewrite again') : `the rewrite failed: ${e instanceof Error ? e.message : String(e)}` };
       }
       if (ac.signal.aborted) throw new Cancelled();
       progress?.report(15, 'verifying: session, fusion, fidelity, speed where the plan runs it');
