@@ -64,7 +64,7 @@ describe('lsp: quantize and prune code actions', function () {
     c.settings = { profiler: { maxTimeMs: 300 } };
     await c.start(dir, { workspaceTrusted: true, storagePath: path.join(dir, 'storage') });
     // The editor applies the server's edits to its document and sends them back as a change.
-    c.conn.onRequest('workspace/applyEdit', (p: { edit: { changes: Record<string, LspEdit[]> } }) => {
+    c.conn.onRequest('workspace/applyEdit', (p: { edit: { changes: Record<string, LspEdit[]> } }): { applied: boolean; failureReason?: string } => {
       const edits = p.edit.changes[uri];
       if (!edits) return { applied: false, failureReason: 'unknown document' };
       text = apply(text, edits);

@@ -7,6 +7,7 @@ import * as nodePath from 'node:path';
 import * as staticProfile from './profileStatic';
 import * as measuredProfile from './profileMeasured';
 import { COMMANDS } from './commands';
+import { isDescriptionFile, isTtcConfigFile } from '../core/model/reference';
 
 /** A TTC config (or any YAML) given where a model is expected: what to run instead. */
 export function notAModel(file: string): string | undefined {
@@ -15,7 +16,7 @@ export function notAModel(file: string): string | undefined {
   // commands.ts, read at call time only.)
   const more = ['estimate', 'bench'].filter((c) => c in COMMANDS).map((c) => `'ttc-lens ${c} ${file}'`);
   const base = nodePath.basename(file);
-  return `profile takes a model (an .onnx file, or a config.json / genai_config.json description), and ${base} is ${/\.ttc\.ya?ml$/i.test(file) ? 'a TTC config' : 'YAML'}: validate it with 'ttc-lens check ${file}'${more.length ? ` or try ${more.join(' / ')}` : ''}; to profile its models, name their .onnx files.`;
+  return `profile takes a model (an .onnx file, or a config.json / genai_config.json description), and ${base} is ${isTtcConfigFile(file) ? 'a TTC config' : 'YAML'}: validate it with 'ttc-lens check ${file}'${more.length ? ` or try ${more.join(' / ')}` : ''}; to profile its models, name their .onnx files.`;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -28,7 +29,7 @@ export async function run(args: string[]): Promise<number> {
   }
   if (args.includes('--static')) return staticProfile.run(args.filter((a) => a !== '--static'));
   // A config.json / genai_config.json only describes a model's shape: there is nothing to execute.
-  if (file && /\.json$/i.test(file) && !help) {
+  if (file && isDescriptionFile(file) && !help) {
     process.stderr.write(`ttc-lens profile: ${file} describes a model's shape only (nothing to run); showing the static analysis.\n`);
     return staticProfile.run(args);
   }

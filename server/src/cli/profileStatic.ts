@@ -11,6 +11,7 @@ import { describeShapeOnly } from '../core/model/format';
 import { PRECISION_BYTES } from '../core/model/geometry';
 import { parseBindings, parseDim } from '../core/bindings';
 import { countMainGraphNodes } from '../core/onnx/count';
+import { isDescriptionFile } from '../core/model/reference';
 
 const HELP = `Usage: ttc-lens profile <model.onnx | config.json | genai_config.json> --static [options]
 
@@ -91,7 +92,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`ttc-lens profile --static: ${a.error}\n\n${HELP}\n`);
     return 2;
   }
-  if (/\.json$/i.test(a.file!)) return shapeOnly(a);
+  if (isDescriptionFile(a.file!)) return shapeOnly(a);
   let model;
   const t0 = performance.now();
   try {

@@ -3,6 +3,7 @@ import type { Feature } from './context';
 import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
 import { resolveModelPath } from '../core/config/parse';
 import { fileAccessFor } from './fileAccess';
+import { isOnnxFile } from '../core/model/reference';
 
 /** How long completion waits for the static analysis of the config's models (then answers without them). */
 export const MODEL_WAIT_MS = 2000;
@@ -21,7 +22,7 @@ export const feature: Feature = {
         // fill it first (in the worker thread), but never wait long for a big model.
         if (fsPath) {
           const models = Object.values(service.parse(doc).config.models)
-            .filter((m) => m.path && /\.onnx$/i.test(m.path))
+            .filter((m) => m.path && isOnnxFile(m.path))
             .map((m) => resolveModelPath(fsPath, m.path!))
             .filter((abs) => access.allowed(abs));
           if (models.length) {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { getLanguageService, type LanguageService, type LanguageServiceHost } from '../service/languageService';
 import type { ServerContext } from './context';
 import { fileTypeProblem, readSmallTextFile } from '../core/model/files';
+import { isOnnxFile, isTtcConfigFile } from '../core/model/reference';
 
 /** The Node host of a server's language service: its file system, its analyser and its model sections. */
 export function nodeHost(ctx: Pick<ServerContext, 'analyzer' | 'modelInfo'>): LanguageServiceHost {
@@ -27,7 +28,7 @@ export function nodeHost(ctx: Pick<ServerContext, 'analyzer' | 'modelInfo'>): La
     // Only ONNX files, and only from the analyser's cache (the completion feature asks for the models
     // first, with a time limit); an unreadable model gives no completion (its hover says why).
     modelInputs: (p) => {
-      if (!/\.onnx$/i.test(p)) return undefined;
+      if (!isOnnxFile(p)) return undefined;
       const s = ctx.analyzer.peek(p);
       if (!s) return undefined;
       const assumed = s.bindings.assumed;
@@ -63,5 +64,5 @@ export function fsPathOf(uri: string): string | undefined {
 
 /** Whether a document is a TTC config (by language id, or by file name for plain LSP clients). */
 export function isTtcDocument(doc: { uri: string; languageId: string }): boolean {
-  return doc.languageId === 'ttc' || /\.ttc\.ya?ml$/i.test(doc.uri);
+  return doc.languageId === 'ttc' || isTtcConfigFile(doc.uri);
 }

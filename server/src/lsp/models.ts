@@ -17,9 +17,10 @@ import { describeShapeOnly } from '../core/model/format';
 import { readRegularText } from '../core/safeFs';
 import { fileAccessFor } from './fileAccess';
 import { validBindings } from '../core/bindings';
+import { isDescriptionFile, isOnnxFile, isTtcConfigFile } from '../core/model/reference';
 
 /** A shape-only model description (config.json / genai_config.json) rather than an ONNX file. */
-const isDescription = (p: string) => /\.json$/i.test(p);
+const isDescription = isDescriptionFile;
 
 /** The `precision` a config gives the model whose `config:` is `abs` (for Show Model Summary on a description). */
 export function precisionFor(configText: string, configPath: string, abs: string): string | undefined {
@@ -64,7 +65,7 @@ function register(ctx: ServerContext): void {
   }, 100);
 
   ctx.modelInfo.registerProvider(async (absPath, bind) => {
-    if (!/\.onnx$/i.test(absPath)) return undefined;
+    if (!isOnnxFile(absPath)) return undefined;
     try {
       return formatSummaryMarkdown(await cache.get(absPath, bind), { title: 'Static analysis' });
     } catch (e) {
@@ -76,7 +77,7 @@ function register(ctx: ServerContext): void {
     const configs = new Map<string, { uri: string; fsPath: string; text: string }>();
     for (const doc of ctx.documents.all()) {
       const fsPath = fsPathOf(doc.uri);
-      if (fsPath && /\.ttc\.ya?ml$/i.test(fsPath)) configs.set(fsPath, { uri: doc.uri, fsPath, text: doc.getText() });
+      if (fsPath && isTtcConfigFile(fsPath)) configs.set(fsPath, { uri: doc.uri, fsPath, text: doc.getText() });
     }
     for (const folder of ctx.workspaceFolders) {
       for (const fsPath of findConfigFiles(folder, MAX_LISTED_CONFIGS)) {

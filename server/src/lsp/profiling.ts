@@ -23,6 +23,7 @@ import type { Feature, ServerContext } from './context';
 import { fsPathOf, isTtcDocument } from './languageService';
 import { fileAccessFor } from './fileAccess';
 import { validBindings } from '../core/bindings';
+import { isOnnxFile } from '../core/model/reference';
 
 /** Failures that belong on the model entry (a missing file is already reported by validation). */
 const DIAGNOSED: FailureKind[] = ['runtime-load', 'unsupported-operator', 'invalid-model', 'invalid-input', 'out-of-memory', 'run-failed', 'timeout', 'crashed'];
@@ -36,7 +37,7 @@ export interface ProfileJob {
 export function jobsForConfig(config: TtcConfig, configFsPath: string, settings: TtcSettings): ProfileJob[] {
   const jobs: ProfileJob[] = [];
   for (const [name, m] of Object.entries(config.models ?? {})) {
-    if (!m?.path || !/\.onnx$/i.test(m.path)) continue;
+    if (!m?.path || !isOnnxFile(m.path)) continue;
     const threads = config.hardware?.threads ?? settings.profiler.threads;
     jobs.push({
       model: name,
@@ -77,7 +78,7 @@ export function planConfig(config: TtcConfig, configFsPath: string, settings: Tt
     const abs = resolveModelPath(configFsPath, file);
     let kind: SkipKind | undefined;
     if (!m.path) kind = 'shape-only';
-    else if (!/\.onnx$/i.test(m.path)) kind = 'not-onnx';
+    else if (!isOnnxFile(m.path)) kind = 'not-onnx';
     else if (!exists(abs)) kind = 'missing';
     else if (!trusted) kind = 'untrusted';
     if (kind) skipped.push({ model: name, path: abs, kind, reason: skipReason(kind, kind === 'shape-only' ? file : abs) });
@@ -277,7 +278,7 @@ function register(ctx: ServerContext): void {
     if (mem) return formatMarkdown(mem.profile, mem.cached);
     const f = failures.get(absPath);
     if (f) return `**Profiling failed:** ${f.message}`;
-    if (!/\.onnx$/i.test(absPath)) return undefined;
+    if (!isOnnxFile(absPath)) return undefined;
     // After a restart only the cache knows: look it up with the options an open config would use.
     for (const o of await optionsFor(absPath, bind)) {
       const hit = await get().cached(o).catch(() => undefined);
@@ -289,7 +290,7 @@ function register(ctx: ServerContext): void {
   // Show Model Summary: the full measured section (tables) of every measurement this session has of
   // the model, else the cached one an open config's options find.
   ctx.modelInfo.registerSummarySection(async (absPath, bind) => {
-    if (!/\.onnx$/i.test(absPath)) return undefined;
+    if (!isOnnxFile(absPath)) return undefined;
     const mine = [...latest.entries()].filter(([k]) => k.startsWith(`${absPath}|`)).map(([, v]) => v);
     if (!mine.length) {
       for (const o of await optionsFor(absPath, bind)) {

@@ -8,6 +8,7 @@
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedConfig } from '../core/config/parse';
+import { isOnnxFile } from '../core/model/reference';
 
 export type RewriteKind = 'int8' | 'int4' | 'prune';
 
@@ -37,7 +38,7 @@ function isBudget(d: Diagnostic): boolean {
 /** ONNX models of the config, by name, with their entry's range. */
 function onnxModels(parsed: ParsedConfig): Array<{ name: string; precision?: string; range?: { start: number; end: number } }> {
   return Object.entries(parsed.config.models)
-    .filter(([, m]) => typeof m.path === 'string' && /\.onnx$/i.test(m.path))
+    .filter(([, m]) => typeof m.path === 'string' && isOnnxFile(m.path))
     .map(([name, m]) => {
       const key = parsed.keyRangeOf(['models', name]);
       const value = parsed.rangeOf(['models', name]);

@@ -46,7 +46,7 @@ describe('service/completion', () => {
 
   it('offers model keys with docs', () => {
     const items = complete('version: 1\nmodels:\n  gen:\n    |');
-    assert.deepEqual(labels(items), ['path', 'config', 'precision', 'dims', 'inputs', 'samples']);
+    assert.deepEqual(labels(items), ['path', 'config', 'precision', 'dims', 'inputs', 'samples', 'proxy']);
   });
 
   it('offers only the strategy parameters the approach uses', () => {

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+/** Config files by name (core/model/reference.ts classifies every kind of file a workspace names). */
 export const CONFIG_FILE = /\.ttc\.ya?ml$/i;
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 

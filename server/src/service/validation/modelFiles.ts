@@ -9,6 +9,7 @@ import { resolveModelPath, type Problem } from '../../core/config/parse';
 import { closest } from '../../core/config/suggest';
 import { suggestionFix } from '../../core/config/problem';
 import type { Rule, RuleDoc } from './rule';
+import { isOnnxFile } from '../../core/model/reference';
 
 /** Missing files that get a "did you mean" per document (each costs a folder listing and a fuzzy match). */
 const MAX_SUGGESTIONS = 20;
@@ -59,7 +60,7 @@ export const rule: Rule = {
           });
         continue;
       }
-      if (m.path && !/\.onnx$/i.test(m.path)) {
+      if (m.path && !isOnnxFile(m.path)) {
         const range = parsed.rangeOf(['models', name, 'path']);
         if (range) out.push({ message: `'${m.path}' does not end in .onnx; \`path\` expects an ONNX model (use \`config\` for a config.json).`, severity: 'warning', range, code: 'not-onnx', data: { model: name } });
       }
