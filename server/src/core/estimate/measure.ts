@@ -28,6 +28,8 @@ interface PointFile {
   /** Points the model cannot run (e.g. past its position table), with why. */
   errors: Record<string, string>;
   sessionRssBytes?: number;
+  /** RSS growth of a fresh process running only the plan's peak shapes (needs.ts peakPoints), and which shapes. */
+  memoryProbe?: { key: string; rssBytes: number };
 }
 
 const ajv = new Ajv({ allErrors: false });
@@ -115,7 +117,9 @@ export class PointStore {
     const id = `${model}|${stableStringify(settings)}`;
     const had = this.measured.get(id);
     if (table.size > 0) this.measured.set(id, key);
-    return { table, missing: (p) => !file.points[pointKey(p)] && !file.errors[pointKey(p)], sessionRssBytes: file.sessionRssBytes, errors: file.errors, stale: table.size === 0 && had !== undefined && had !== key };
+    // The memory probe at the plan's own peak shapes when there is one; else the growth over all points.
+    const sessionRssBytes = file.memoryProbe?.rssBytes ?? file.sessionRssBytes;
+    return { table, missing: (p) => !file.points[pointKey(p)] && !file.errors[pointKey(p)], sessionRssBytes, errors: file.errors, stale: table.size === 0 && had !== undefined && had !== key };
   }
 
   forget(model: string): void {
@@ -131,6 +135,8 @@ export interface MeasureNeedsOptions {
   models: Record<string, SessionModel>;
   session: SessionSettings;
   needs: ModelNeeds[];
+  /** Per model, the plan's peak shapes (needs.ts peakPoints): probed for memory in a fresh process. */
+  probes?: ModelNeeds[];
   signal?: AbortSignal;
   onProgress?: (message: string, fraction?: number) => void;
   maxTimeMsPerPoint?: number;
@@ -204,7 +210,38 @@ export async function measureNeeds(o: MeasureNeedsOptions): Promise<MeasureNeeds
     t.file.sessionRssBytes = Math.max(t.file.sessionRssBytes ?? 0, r.value.sessionRssBytes);
     await o.store.save(t.key, t.file).catch(() => undefined);
   }
+  await probeMemory(o);
   return out;
+}
+
+/**
+ * The memory probe: per model, a fresh profiler process loads it and runs only the plan's peak shapes
+ * once each (a short time cap), and its RSS growth is what the estimate's memory uses. Re-run only
+ * when the peak shapes change. A failed probe leaves the growth over all points in place.
+ */
+async function probeMemory(o: MeasureNeedsOptions): Promise<void> {
+  for (const probe of o.probes ?? []) {
+    if (o.signal?.aborted) return;
+    const model = o.models[probe.model];
+    if (!model || !probe.points.length) continue;
+    const settings: PointSettings = { ...o.session, bind: model.bind, inputShapes: model.inputShapes };
+    const loaded = await o.store.load(model.path, settings).catch(() => undefined);
+    if (!loaded || Object.keys(loaded.file.points).length === 0) continue;
+    const key = probe.points.map(pointKey).sort().join('|');
+    if (loaded.file.memoryProbe?.key === key) continue;
+    const fresh = new ProfilerPool(o.pool ?? {});
+    const request = fresh.request.bind(fresh) as unknown as PoolRequest;
+    try {
+      o.onProgress?.(`${probe.model}: memory at the plan's peak shapes`);
+      const r = await request<PointsResult>({ type: 'points', options: { model, session: o.session, points: probe.points, maxTimeMsPerPoint: 50, targetCi: 0.5 } }, { timeoutMs: 120_000, signal: o.signal });
+      if (r.ok && r.value.results.every((x) => x.stats)) {
+        loaded.file.memoryProbe = { key, rssBytes: r.value.sessionRssBytes };
+        await o.store.save(loaded.key, loaded.file).catch(() => undefined);
+      }
+    } finally {
+      await fresh.dispose();
+    }
+  }
 }
 
 /** Copy bandwidth of this machine, measured once and cached beside the points. */

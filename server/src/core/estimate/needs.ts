@@ -94,3 +94,33 @@ export function neededPoints(w: Workload, maxContext: Record<string, number | un
   }
   return out;
 }
+
+/**
+ * Per model, the plan's largest call of each kind (by the memory it makes live: batch × tokens or
+ * batch × context): the shapes a memory probe runs in a fresh process. The points run for timing
+ * bracket ranges with lattice points beyond the plan and add batch-1 anchors, and the process keeps
+ * what it freed (WORKER_MALLOC), so the RSS growth over all of them overstates what running the plan
+ * itself holds; the probe's growth at the plan's own peak shapes does not.
+ */
+export function peakPoints(w: Workload, maxContext: Record<string, number | undefined> = {}): ModelNeeds[] {
+  const best = new Map<string, Map<MeasurePoint['kind'], { p: MeasurePoint; size: number }>>();
+  const offer = (model: string, p: MeasurePoint, size: number) => {
+    let m = best.get(model);
+    if (!m) best.set(model, (m = new Map()));
+    const cur = m.get(p.kind);
+    if (!cur || size > cur.size) m.set(p.kind, { p, size });
+  };
+  for (const q of [w.warmup, ...w.queries]) {
+    for (const { call } of q.calls) {
+      const cap = maxContext[call.model];
+      const clamp = (v: number) => (cap === undefined ? v : Math.min(v, cap - 1));
+      if (call.kind === 'prefill') offer(call.model, { kind: 'prefill', batch: 1, tokens: clamp(call.tokens) }, call.tokens);
+      else if (call.kind === 'steps') {
+        const c = clamp(call.context + call.count - 1);
+        offer(call.model, { kind: 'step', batch: call.batch, context: c }, call.batch * c);
+      } else if (call.kind === 'score') offer(call.model, { kind: 'score', batch: call.batch, tokens: clamp(call.tokens) }, call.batch * call.tokens);
+      else if (call.kind === 'run') offer(call.model, { kind: 'run', batch: call.batch }, call.batch);
+    }
+  }
+  return [...best].map(([model, m]) => ({ model, points: [...m.values()].map((v) => v.p) }));
+}

@@ -11,7 +11,7 @@ import type { ProfileFailure } from '../profile/protocol';
 import { estimate, DEFAULT_QUERIES, type Estimate } from './estimate';
 import { modelFactsOf } from './facts';
 import { copyBandwidth, measureNeeds, PointStore } from './measure';
-import { neededPoints } from './needs';
+import { neededPoints, peakPoints } from './needs';
 import { planQueries } from './plan';
 import { ASSUMED_COPY, ASSUMED_CPU, RUNTIME_RSS_BYTES, type MachineFacts, type ModelFacts } from './price';
 import type { SessionModel, SessionSettings } from './protocol';
@@ -108,7 +108,8 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
   let copy: { bytesPerSecond: number; perTensorMs: number } | undefined;
   if (store) {
     if (o.profiler && o.profile !== false) {
-      const r = await measureNeeds({ profiler: o.profiler, store, models: local, session, needs, signal: o.signal, onProgress: o.onProgress, maxTimeMsPerPoint: o.maxTimeMsPerPoint, pool: o.pool });
+      const probes = peakPoints(w, maxContext).filter((n) => local[n.model]);
+      const r = await measureNeeds({ profiler: o.profiler, store, models: local, session, needs, probes, signal: o.signal, onProgress: o.onProgress, maxTimeMsPerPoint: o.maxTimeMsPerPoint, pool: o.pool });
       measured = r.measured;
       cached = r.cached;
       failures.push(...r.failures);

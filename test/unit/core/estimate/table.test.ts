@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { PointTable } from '../../../../server/src/core/estimate/table';
-import { latticeCover, neededPoints } from '../../../../server/src/core/estimate/needs';
+import { latticeCover, neededPoints, peakPoints } from '../../../../server/src/core/estimate/needs';
 import { planQueries } from '../../../../server/src/core/estimate/plan';
 import { parseConfig } from '../../../../server/src/core/config/parse';
 
@@ -50,5 +50,14 @@ describe('core/estimate/table (interpolation and integration over contexts)', ()
     const v = needs.find((n) => n.model === 'v')!.points;
     assert.deepEqual(v, [{ kind: 'score', batch: 1, tokens: 150 }, { kind: 'score', batch: 2, tokens: 150 }, { kind: 'score', batch: 4, tokens: 150 }], 'smallest batches first');
     assert.deepEqual(g.filter((x) => x.kind === 'step' && x.batch === 1).length, 3, 'batch 1 anchors the batch axis');
+  });
+
+  it('peak points: the plan’s largest call of each kind per model (the memory probe’s shapes), capped by the position table', () => {
+    const p = parseConfig('version: 1\nmodels:\n  g: { path: g.onnx }\n  v: { path: v.onnx }\nstrategy:\n  approach: best_of_n\n  model: g\n  verifier: v\n  n: 6\n  parallel: 4\nworkload:\n  prompt_tokens: 100\n  output_tokens: 50\n');
+    const w = planQueries(p.config, 5);
+    const peaks = peakPoints(w);
+    assert.deepEqual(peaks.find((n) => n.model === 'g')!.points, [{ kind: 'prefill', batch: 1, tokens: 100 }, { kind: 'step', batch: 4, context: 148 }]);
+    assert.deepEqual(peaks.find((n) => n.model === 'v')!.points, [{ kind: 'score', batch: 4, tokens: 150 }]);
+    assert.deepEqual(peakPoints(w, { g: 120 }).find((n) => n.model === 'g')!.points[1], { kind: 'step', batch: 4, context: 119 });
   });
 });
