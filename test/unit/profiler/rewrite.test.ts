@@ -95,8 +95,13 @@ describe('profiler/rewrite (real worker): quantize, then verify', function () {
     await writeModel(file, buildConvClassifier({ channels: [8, 64], classes: 128 }));
     const q = await quantizeFile(file, { to: 'int8', perChannel: true });
     assert.deepEqual(q.summary.rewritten.map((x) => x.op), ['Gemm']);
-    const r = await verifyRewrite(pool, { original: file, rewritten: q.out, ...FAST }, 'int8');
+    const samples = path.join(tmp.dir, 'samples.json');
+    const data = Array.from({ length: 2 * 3 * 32 * 32 }, (_, i) => Math.cos(i / 7));
+    fs.writeFileSync(samples, JSON.stringify({ image: { dims: [2, 3, 32, 32], dtype: 'float32', data } }));
+    const r = await verifyRewrite(pool, { original: file, rewritten: q.out, samplesPath: samples, ...FAST }, 'int8');
     assert.ok(r.ok && r.value.result.session.ok && r.value.result.fusion?.ok);
+    assert.equal(r.value.result.fidelityInputs, 'samples');
+    assert.match(r.value.result.fidelityNote, /image \[2×3×32×32\]/);
     assert.ok(worst(r.value.result.fidelity).sqnrDb > 25);
   });
 
@@ -176,5 +181,8 @@ describe('profiler/rewrite (real worker): quantize, then verify', function () {
     assert.equal(judge(base, { minSqnrDb: 15, minSpeedup: 1.0 }).verdict, 'helped');
     const j = judge(base, DEFAULT_THRESHOLDS.int8);
     assert.deepEqual(j.reasons, ['SQNR 20.0 dB is below the threshold of 25 dB', 'batch 1: 1.05× is below 1.1×']);
+    const shaky = judge({ ...base, timing: [{ batch: 1, speedup: 1.3, ci95: [0.9, 1.6], pairs: 8 }] }, DEFAULT_THRESHOLDS.int4);
+    assert.equal(shaky.verdict, 'helped');
+    assert.match(shaky.reasons[0], /CI \(0\.90–1\.60×\) reaches below 1\.1×/);
   });
 });

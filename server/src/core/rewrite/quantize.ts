@@ -294,12 +294,21 @@ export function quantizeModel(model: ModelProto, o: QuantizeOptions): QuantizeSu
       newInits.push(makeTensor(zName, perCh ? [c.n] : [], new Int8Array(perCh ? c.n : 1)));
       if (layout === 'com.microsoft') {
         const inputs = [c.input, qName, sName, zName];
-        if (c.bias) {
+        let out = y;
+        // MatMul → Add(constant [N]): the bias goes into DynamicQuantizeMatMul (ORT fuses that itself
+        // only for its own layout); Gemm's C likewise.
+        const folded = c.bias ? undefined : foldableBias(model, g, c, y);
+        const biasValues = c.bias?.values ?? folded?.values;
+        if (biasValues) {
           const bName = name(`${base}_bias`);
-          newInits.push(makeTensor(bName, [c.n], c.bias.values!));
+          newInits.push(makeTensor(bName, [c.n], biasValues));
           inputs.push(bName);
         }
-        newNodes.push(makeNode('DynamicQuantizeMatMul', inputs, [y], { name: name(`${base}_quant`), domain: 'com.microsoft' }));
+        if (folded) {
+          out = folded.add.output[0];
+          g.node.splice(g.node.indexOf(folded.add), 1);
+        }
+        newNodes.push(makeNode('DynamicQuantizeMatMul', inputs, [out], { name: name(`${base}_quant`), domain: 'com.microsoft' }));
       } else {
         const perGraph = quantizedInputs.get(g) ?? new Map<string, [string, string, string]>();
         quantizedInputs.set(g, perGraph);
@@ -333,6 +342,22 @@ export function quantizeModel(model: ModelProto, o: QuantizeOptions): QuantizeSu
   summary.bytesRemoved = removeUnused(model);
   sortAll(model);
   return summary;
+}
+
+/** An Add that only adds a constant [N] float vector to a MatMul's output nobody else reads. */
+function foldableBias(model: ModelProto, g: GraphProto, c: Candidate, y: string): { add: NodeProto; values: Float32Array } | undefined {
+  if (g.output.some((o) => o.name === y)) return undefined;
+  let readers = 0;
+  for (const sub of allGraphs(model.graph)) for (const n of sub.node) for (const i of n.input) if (i === y) readers++;
+  if (readers !== 1) return undefined;
+  const add = g.node.find((n) => n.op_type === 'Add' && (n.domain ?? '') === '' && n.input.includes(y));
+  if (!add || add.input.length !== 2) return undefined;
+  const other = add.input[0] === y ? add.input[1] : add.input[0];
+  const t = findConstant(g, other)?.tensor;
+  if (!t || t.data_type !== DataType.FLOAT) return undefined;
+  const d = dimsOf(t);
+  if (d.length !== 1 || d[0] !== c.n) return undefined; // a higher-rank constant could broadcast the rank up
+  return { add, values: floatValues(t) };
 }
 
 /** Gemm's bias: Add(out, C) with C as a [N] constant (an input of the rewritten node's graph). */

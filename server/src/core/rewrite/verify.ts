@@ -121,6 +121,10 @@ export function judge(r: VerifyResult, t: Thresholds): Judgement {
   const slow = timed.filter((p) => p.speedup! < t.minSpeedup);
   if (slow.length && verdict === 'helped') verdict = 'not-faster';
   for (const p of slow) reasons.push(`${pointLabel(p)}: ${p.speedup!.toFixed(2)}× is below ${t.minSpeedup}×`);
+  // Not a verdict of its own: the point estimate decides, but a user should know when it is shaky.
+  for (const p of timed) {
+    if (p.speedup! >= t.minSpeedup && p.ci95 && p.ci95[0] < t.minSpeedup) reasons.push(`${pointLabel(p)}: the 95% CI (${p.ci95[0].toFixed(2)}–${p.ci95[1].toFixed(2)}×) reaches below ${t.minSpeedup}× (a busy machine widens it; measure again)`);
+  }
   if (!timed.length && verdict === 'helped') {
     verdict = 'failed';
     reasons.push('no point could be timed');

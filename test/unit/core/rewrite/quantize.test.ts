@@ -79,6 +79,20 @@ describe('core/rewrite/quantize', function () {
     });
   }
 
+  it('int8 com.microsoft layout: DynamicQuantizeMatMul with the following bias Add folded in', async () => {
+    const { m, out, s } = rewrite(ffn, { to: 'int8', format: 'com.microsoft' });
+    assert.equal(s.layout, 'com.microsoft');
+    assert.deepEqual(s.opsetsAdded, ['com.microsoft@1']);
+    assert.deepEqual(ops(m).sort(), ['DynamicQuantizeMatMul', 'DynamicQuantizeMatMul', 'DynamicQuantizeMatMul', 'DynamicQuantizeMatMul', 'Identity', 'Relu', 'Relu']);
+    assert.ok(m.graph.node.every((n) => n.op_type !== 'DynamicQuantizeMatMul' || n.input.length === 5));
+    const [a, b] = [await createSession(ffn, spec), await createSession(out, spec)];
+    const feeds = { input: { dtype: 'float32', data: x, dims: [4, 64] } };
+    const [ya, yb] = [(await run(a, feeds)).output, (await run(b, feeds)).output];
+    assert.ok(sqnrDb(ya, yb) > 30, `SQNR ${sqnrDb(ya, yb)}`);
+    await a.release();
+    await b.release();
+  });
+
   it('int8 symmetric weights: range −127…127, scale 2·absmax/254, per column with --per-channel', () => {
     const w = Float32Array.from([1, -0.5, 0.25, 2, -1, 0.1]); // K=3, N=2
     const t = quantizeInt8(w, 3, 2, false);
