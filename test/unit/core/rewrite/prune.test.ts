@@ -151,6 +151,10 @@ describe('core/rewrite/prune', function () {
     assert.match(u.reason, /densif/);
     assert.match(u.reason, /1\.0×/);
     const m = decodeModel(serializeModel(buildMlp()).model);
+    // A scope of site ids prunes only those; an unknown id is noted.
+    const one = pruneModel(decodeModel(serializeModel(buildMlp({ layers: 3 })).model), { ratio: 0.5, scope: ['MatMul_3', 'nope'] });
+    assert.deepEqual(one.sites.map((s) => `${s.id}:${s.unitsAfter}`), ['MatMul_3:32']);
+    assert.deepEqual(one.notes, ["no site 'nope' in this model"]);
     assert.throws(() => pruneModel(m, { ratio: 1 }), /ratio must be at least 0 and below 1/);
     assert.throws(() => pruneModel(m, { ratio: -0.1 }), /ratio/);
   });
