@@ -447,6 +447,7 @@ export function analyzeCoupling(model: ModelProto): CouplingAnalysis {
         if (side !== 'in' || via !== n.input[0]) throw new Refused(n, 'the analysis follows Reshape forward only, from its data input');
         const sc = consts.get(n.input[1]);
         if (!sc?.tensor) throw new Refused(n, `its shape '${n.input[1]}' is computed, not a constant`);
+        if (attrNumber(n, 'allowzero', 0)) throw new Refused(n, 'Reshape with allowzero');
         const shape = intValues(sc.tensor);
         const last = shape.length - 1;
         if (ax.fromEnd === 0 && shape[last] === this.units && this.units > 1) {
@@ -475,6 +476,7 @@ export function analyzeCoupling(model: ModelProto): CouplingAnalysis {
     }
   }
 
+  const refusedFrom: NodeProto[] = [];
   for (const start of g.node) {
     if (done.has(start) || !producerInfo(start)) continue;
     const r = new Region(start);
@@ -487,7 +489,11 @@ export function analyzeCoupling(model: ModelProto): CouplingAnalysis {
       done.add(start);
       if (!(e instanceof Refused)) throw e;
       refused.push({ site: r.id(), kind: r.kind(), node: nodeLabel(e.node), op: e.node?.op_type ?? '', reason: e.reason });
+      refusedFrom.push(start);
     }
   }
-  return { sites, refused };
+  // A search stopped early (e.g. at a Flatten reached from its output) may leave producers that a later,
+  // complete search from another producer accepts; such a refusal is stale.
+  const accepted = new Set(sites.flatMap((s) => s.producers));
+  return { sites, refused: refused.filter((_, i) => !accepted.has(refusedFrom[i])) };
 }

@@ -276,3 +276,15 @@ function sizeOf(model: ModelProto): { parameters: number; bytes: number } {
   }
   return { parameters, bytes };
 }
+
+/** A short plain-text account of a prune report, one line each (for the CLI and code-action messages). */
+export function describePruneReport(r: PruneReport): string[] {
+  const pruned = r.sites.filter((s) => s.unitsAfter < s.unitsBefore);
+  const pct = r.parametersBefore ? ` (${((100 * r.parametersRemoved) / r.parametersBefore).toFixed(1)}%)` : '';
+  const lines = [`Pruned ${pruned.length} of ${r.sites.length} prunable site(s) at ratio ${r.ratio}: ${r.parametersRemoved.toLocaleString('en-US')} parameters${pct}, ${(r.bytesRemoved / 1048576).toFixed(2)} MiB removed.`];
+  for (const s of r.sites) lines.push(`  ${s.kind} ${s.id}: ${s.unitsBefore} → ${s.unitsAfter} units`);
+  if (r.refused.length) lines.push(`Left as they are (${r.refused.length}):`);
+  for (const x of r.refused) lines.push(`  ${x.site}: ${x.op ? `${x.op} '${x.node}': ` : ''}${x.reason}`);
+  for (const n of r.notes) lines.push(`Note: ${n}`);
+  return lines;
+}

@@ -44,31 +44,34 @@ export function elementBytes(dataType: number): number {
 export function sliceTensor(t: TensorProto, keep: Map<number, readonly number[]>, name = t.name ?? ''): TensorProto {
   const dims = dimsOf(t);
   const esz = elementBytes(t.data_type ?? 0);
-  const src = tensorRawBytes(t);
   const outDims = dims.map((d, a) => keep.get(a)?.length ?? d);
   const total = outDims.reduce((a, b) => a * b, 1);
-  const out = new Uint8Array(total * esz);
+  // Copy in words (4, 2 or 1 bytes) through aligned views: per-element subarray copies are ~50× slower.
+  const word = esz % 4 === 0 ? 4 : esz % 2 === 0 ? 2 : 1;
+  const per = esz / word;
+  const raw = tensorRawBytes(t);
+  const aligned = raw.byteOffset % word === 0 ? raw : new Uint8Array(raw);
+  const View = word === 4 ? Uint32Array : word === 2 ? Uint16Array : Uint8Array;
+  const src = new View(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / word);
+  const dst = new View(total * per);
   const strides = new Array<number>(dims.length);
   for (let a = dims.length - 1, s = 1; a >= 0; a--) {
     strides[a] = s;
     s *= dims[a];
   }
-  const idx = dims.map((d, a) => keep.get(a) ?? null);
+  const idx = dims.map((_, a) => keep.get(a) ?? null);
   const last = dims.length - 1;
   let o = 0;
   const walk = (axis: number, base: number) => {
     if (axis === last) {
       const k = idx[axis];
       if (!k) {
-        const n = dims[axis] * esz;
-        out.set(src.subarray(base * esz, base * esz + n), o);
-        o += n;
+        dst.set(src.subarray(base * per, (base + dims[axis]) * per), o);
+        o += dims[axis] * per;
+      } else if (per === 1) {
+        for (let i = 0; i < k.length; i++) dst[o++] = src[base + k[i]];
       } else {
-        for (const j of k) {
-          const from = (base + j) * esz;
-          out.set(src.subarray(from, from + esz), o);
-          o += esz;
-        }
+        for (let i = 0; i < k.length; i++) for (let w = 0, from = (base + k[i]) * per; w < per; w++) dst[o++] = src[from + w];
       }
       return;
     }
@@ -76,9 +79,9 @@ export function sliceTensor(t: TensorProto, keep: Map<number, readonly number[]>
     if (k) for (const j of k) walk(axis + 1, base + j * strides[axis]);
     else for (let j = 0; j < dims[axis]; j++) walk(axis + 1, base + j * strides[axis]);
   };
-  if (dims.length === 0) out.set(src.subarray(0, esz));
+  if (dims.length === 0) dst.set(src.subarray(0, per));
   else walk(0, 0);
-  return makeTensor(name, outDims, out, t.data_type);
+  return makeTensor(name, outDims, new Uint8Array(dst.buffer), t.data_type);
 }
 
 /** A copy of an int64/int32 tensor with some elements replaced. */
@@ -102,9 +105,12 @@ export function unitNorms(t: TensorProto, axis: number): Float64Array {
   const n = dims[axis];
   const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
   const out = new Float64Array(n);
-  for (let i = 0; i < v.length; i++) {
-    const j = Math.floor(i / inner) % n;
-    out[j] += v[i] * v[i];
+  for (let base = 0; base < v.length; base += n * inner) {
+    for (let j = 0, i = base; j < n; j++) {
+      let s = 0;
+      for (const end = i + inner; i < end; i++) s += v[i] * v[i];
+      out[j] += s;
+    }
   }
   for (let j = 0; j < n; j++) out[j] = Math.sqrt(out[j]);
   return out;

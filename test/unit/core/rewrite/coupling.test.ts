@@ -108,6 +108,35 @@ describe('core/rewrite/coupling', function () {
     await assertEquivalent(bytes, p.bytes, 0.5, { img: floats([1, 4, 6, 6]) });
   });
 
+  it('follows a residual conv block: both branches of the Add are producers of one site, sliced together', async () => {
+    const bytes = model((b) => {
+      const a = b.op('Relu', [b.op('Conv', ['img', b.weight('ca', [8, 4, 3, 3], 0.3), b.weight('ba', [8], 0.1)], { pads: [1, 1, 1, 1] })]);
+      const main = b.op('Conv', [a, b.weight('cb', [8, 8, 3, 3], 0.3), b.weight('bb', [8], 0.1)], { pads: [1, 1, 1, 1] });
+      const short = b.op('Conv', ['img', b.weight('cs', [8, 4, 1, 1], 0.3), b.weight('bs', [8], 0.1)]);
+      const r = b.op('Relu', [b.op('Add', [main, short])]);
+      b.op('Conv', [r, b.weight('cc', [4, 8, 1, 1], 0.3)], undefined, 'out');
+    }, [{ name: 'img', dtype: F, shape: [1, 4, 6, 6] }], [{ name: 'out', dtype: F, shape: [1, 4, 6, 6] }]);
+    const a = analyzeCoupling(decodeModel(bytes));
+    assert.deepEqual(a.sites.map((s) => `${s.id}:${s.producers.length}:${s.consumers.length}`), ['Conv_0:1:1', 'Conv_2+Conv_3:2:1']);
+    const p = prune(bytes, 0.5);
+    assert.deepEqual(dimsOf(findConstant(p.m.graph, 'cb')!.tensor), [4, 4, 3, 3]);
+    assert.deepEqual(dimsOf(findConstant(p.m.graph, 'cs')!.tensor), [4, 4, 1, 1]);
+    await assertEquivalent(bytes, p.bytes, 0.5, { img: floats([1, 4, 6, 6]) });
+  });
+
+  it('maps the unit axis through Transpose, and refuses when it no longer reaches the contracted axis', async () => {
+    const build = (perm: number[]) => model((b) => {
+      const h = b.op('Transpose', [b.op('Relu', [b.op('MatMul', ['x', b.weight('w1', [8, 16], 0.4)])])], { perm });
+      b.op('MatMul', [h, b.weight('w2', [16, 4], 0.3)], undefined, 'y');
+    }, [{ name: 'x', dtype: F, shape: [2, 16, 8] }], [{ name: 'y', dtype: F, shape: [16, 2, 4] }]);
+    const ok = build([1, 0, 2]);
+    assert.equal(analyzeCoupling(decodeModel(ok)).sites.length, 1);
+    await assertEquivalent(ok, prune(ok, 0.5).bytes, 0.5, { x: floats([2, 16, 8]) });
+    const bad = analyzeCoupling(decodeModel(build([0, 2, 1])));
+    assert.equal(bad.sites.length, 0);
+    assert.deepEqual(bad.refused.filter((r) => r.site === 'MatMul_0').map((r) => `${r.node}: ${r.reason}`), ['MatMul_3: the units are not on the last axis of its input']);
+  });
+
   it('refuses what it does not understand, naming the node and the reason, and leaves it untouched', async () => {
     const cases: Array<{ name: string; bytes: Uint8Array; node: string; reason: RegExp }> = [
       {

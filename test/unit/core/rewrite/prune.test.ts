@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { buildConvClassifier, buildDecoder, buildMlp } from '../../../../server/src/core/onnx/builders';
 import { serializeModel } from '../../../../server/src/core/onnx/writer';
 import { decodeModel, dimsOf, encodeModel, findConstant } from '../../../../server/src/core/rewrite/model';
-import { pruneModel, unstructuredPruning, type PruneOptions } from '../../../../server/src/core/rewrite/prune';
+import { describePruneReport, pruneModel, unstructuredPruning, type PruneOptions } from '../../../../server/src/core/rewrite/prune';
 import { decoderIo, Generator, promptIds } from '../../../../server/src/profiler/generation';
 import { createSession, inputInfos, makeTensor, outputInfos, type Feeds } from '../../../../server/src/profiler/runtime';
 import { floats, maskedOriginal, maxAbs, maxAbsDiff, onnxCheck, run, spec, withValueInfo } from './pruneFixtures';
@@ -62,6 +62,14 @@ describe('core/rewrite/prune', function () {
     assert.equal(half.report.bytesRemoved, 4 * half.report.parametersRemoved);
     assert.deepEqual(dimsOf(findConstant(half.m.graph, 'fc1.weight')!.tensor), [32, 32]);
     assert.deepEqual(half.report.refused.map((r) => r.reason), ["the units reach the graph output 'output' (its shape would change)"]);
+    assert.deepEqual(describePruneReport(half.report), [
+      'Pruned 3 of 3 prunable site(s) at ratio 0.5: 7,584 parameters (68.4%), 0.03 MiB removed.',
+      '  ffn MatMul_0: 64 → 32 units',
+      '  ffn MatMul_3: 64 → 32 units',
+      '  ffn MatMul_6: 64 → 32 units',
+      'Left as they are (1):',
+      "  MatMul_9: Add 'Add_10': the units reach the graph output 'output' (its shape would change)",
+    ]);
     assert.equal(onnxCheck(half.bytes), undefined);
     await assertSameOutputs(maskedOriginal(bytes, 0.5), half.bytes, feeds, 1e-5);
   });
@@ -143,6 +151,10 @@ describe('core/rewrite/prune', function () {
     assert.match(u.reason, /densif/);
     assert.match(u.reason, /1\.0×/);
     const m = decodeModel(serializeModel(buildMlp()).model);
+    // A scope of site ids prunes only those; an unknown id is noted.
+    const one = pruneModel(decodeModel(serializeModel(buildMlp({ layers: 3 })).model), { ratio: 0.5, scope: ['MatMul_3', 'nope'] });
+    assert.deepEqual(one.sites.map((s) => `${s.id}:${s.unitsAfter}`), ['MatMul_3:32']);
+    assert.deepEqual(one.notes, ["no site 'nope' in this model"]);
     assert.throws(() => pruneModel(m, { ratio: 1 }), /ratio must be at least 0 and below 1/);
     assert.throws(() => pruneModel(m, { ratio: -0.1 }), /ratio/);
   });
