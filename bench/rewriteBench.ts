@@ -4,7 +4,8 @@
  * one process (speedup with a 95% CI) and fidelity (SQNR) — on a 4×(768→3072→768) FFN at batch 1 and
  * 64, a generated decoder's decode step, and PaddleOCR rec. Prints one JSON object on stdout.
  *
- * ROW_PRODUCERS is the hook for other rewrites (pruning): push a producer that returns rows.
+ * Structured pruning (50%) runs through the same verification (`pruneRows`) on the FFN and the decoder;
+ * bench/rewritePrune.ts keeps an in-process A/B of pruning with the unstructured (zeroed) control.
  * Env: BENCH_REWRITE_MS (time cap per point, default 6000), BENCH_THREADS (default 1: on a shared
  * 2-core machine more threads measure the neighbours), BENCH_REWRITE_ONLY=ffn,decoder,rec.
  */
@@ -17,6 +18,7 @@ import { writeModel } from '../server/src/core/onnx/writer';
 import { ProfilerPool } from '../server/src/core/profile/pool';
 import { worst } from '../server/src/core/rewrite/fidelity';
 import { quantizeFile, verifyRewrite } from '../server/src/core/rewrite/pipeline';
+import { pruneFile } from '../server/src/core/rewrite/prunePipeline';
 import type { QuantizeOptions } from '../server/src/core/rewrite/quantize';
 import { pointLabel, type VerifyOptions } from '../server/src/core/rewrite/verify';
 
@@ -90,6 +92,31 @@ export async function quantizeRows(ctx: BenchContext, label: string, model: stri
 
 const FFN_NAME = 'ffn 4×(768→3072→768)';
 
+/** Prune `model` structurally and verify it like `ttc-lens prune`: one row per timed point. */
+export async function pruneRows(ctx: BenchContext, ratio: number, model: string, v: Omit<VerifyOptions, 'original' | 'rewritten'>, name: string): Promise<RewriteRow[]> {
+  const out = path.join(ctx.dir, `${path.basename(model, '.onnx')}.pruned${Math.round(ratio * 100)}.onnx`);
+  const r = await pruneFile(model, { ratio, out, force: true });
+  const ver = await verifyRewrite(ctx.pool, { original: model, rewritten: r.out, session: { threads: ctx.threads }, maxTimeMsPerPoint: ctx.maxTimeMsPerPoint, ...v }, 'int4', r.thresholds);
+  const label = `prune ${Math.round(ratio * 100)}%`;
+  if (!ver.ok) return [{ model: name, rewrite: label, point: '', error: ver.failure.message }];
+  const res = ver.value.result;
+  const w = res.fidelity.length ? worst(res.fidelity) : undefined;
+  return res.timing.map((p) => ({
+    model: name,
+    rewrite: label,
+    point: pointLabel(p),
+    speedup: p.speedup,
+    ci95: p.ci95,
+    originalMs: p.originalMs,
+    rewrittenMs: p.rewrittenMs,
+    sqnrDb: w && Number.isFinite(w.sqnrDb) ? +w.sqnrDb.toFixed(2) : null,
+    cosine: w?.cosine,
+    verdict: ver.value.judgement.verdict,
+    ...(p.error ? { error: p.error } : {}),
+    ...(p.batch === 1 && ratio === 0.5 && !v.contexts ? { goal: '50% structured FFN pruning ≥ 1.7×', met: (p.speedup ?? 0) >= 1.7 } : {}),
+  }));
+}
+
 export const ROW_PRODUCERS: RowProducer[] = [
   {
     name: 'ffn',
@@ -105,7 +132,7 @@ export const ROW_PRODUCERS: RowProducer[] = [
         if (r.rewrite === 'int8') Object.assign(r, { goal: 'int8 ≥ 2.5× at batch 1 with SQNR ≥ 30 dB', met: (r.speedup ?? 0) >= 2.5 && (r.sqnrDb === null || (r.sqnrDb ?? 0) >= 30) });
         if (r.rewrite === 'int4 bs32') Object.assign(r, { goal: 'int4 ≥ 3× at batch 1', met: (r.speedup ?? 0) >= 3 });
       }
-      return rows;
+      return [...rows, ...(await pruneRows(ctx, 0.5, ctx.models.ffn, v, FFN_NAME))];
     },
   },
   {
@@ -113,7 +140,7 @@ export const ROW_PRODUCERS: RowProducer[] = [
     async produce(ctx) {
       const v = { batches: [1, 16], contexts: [128] };
       const name = 'decoder 4L d512 ffn2048 V8192';
-      return [...(await quantizeRows(ctx, 'int8', ctx.models.decoder, { to: 'int8' }, v, name)), ...(await quantizeRows(ctx, 'int4 bs32', ctx.models.decoder, { to: 'int4' }, v, name))];
+      return [...(await quantizeRows(ctx, 'int8', ctx.models.decoder, { to: 'int8' }, v, name)), ...(await quantizeRows(ctx, 'int4 bs32', ctx.models.decoder, { to: 'int4' }, v, name)), ...(await pruneRows(ctx, 0.5, ctx.models.decoder, v, name))];
     },
   },
   {
