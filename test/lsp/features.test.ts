@@ -88,7 +88,7 @@ describe('lsp: completion, hover, symbols, robustness', function () {
     const text = TEXT.replace('  n: 8', '  n: 8\n  temprature: 0.8');
     client.open(fixUri, text);
     await client.diagnosticsFor(fixUri, 1);
-    assert.deepEqual(client.capabilities.codeActionProvider, { codeActionKinds: ['quickfix'] });
+    assert.deepEqual(client.capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'refactor.rewrite'] });
     const line = text.split('\n').findIndex((l) => l.includes('temprature'));
     const actions = await client.request<Array<{ title: string; kind: string; edit: { changes: Record<string, Array<{ range: unknown; newText: string }>> } }>>('textDocument/codeAction', {
       textDocument: { uri: fixUri },
