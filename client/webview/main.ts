@@ -366,5 +366,10 @@ window.addEventListener('resize', () => {
     for (const [id, u] of charts) u.setSize({ width: Math.max(300, $(id).clientWidth || 400), height: 220 });
   }, 100);
 });
+// A colour theme change swaps VS Code's CSS variables and the body's class (vscode-light, vscode-dark,
+// vscode-high-contrast): the canvases are drawn again in the new colours.
+new MutationObserver(() => {
+  if (view) drawCharts(view);
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 if (view) render(view);
 post({ type: 'ready' });
