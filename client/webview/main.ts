@@ -233,6 +233,11 @@ function modelFigures(v: PanelView): void {
   for (const n of m.notes) host.append(el('p', n, 'note'));
 }
 
+/** Ticks at the batches drawn (the log-2 axis would otherwise place them between, unlabelled). */
+function batchAxes(ax: uPlot.Axis[], batches: number[]): uPlot.Axis[] {
+  return [{ ...ax[0], splits: () => batches, values: (_u, splits) => splits.map(String) }, ...ax.slice(1)];
+}
+
 function drawModelCharts(v: PanelView, t: ReturnType<typeof theme>): void {
   const m = v.models;
   if (!m) return;
@@ -249,7 +254,7 @@ function drawModelCharts(v: PanelView, t: ReturnType<typeof theme>): void {
     const fmtX = (x: number | null) => (x == null ? '—' : fmtMs(x));
     draw(
       `chart-steps-${i}`,
-      { scales: { x: { time: false, distr: 3, log: 2 }, y: { range: (_u, _min, max) => [0, max * 1.1 || 1] } }, axes: axes('batch', 'ms per step', t, (_u, splits) => splits.map((s) => (Number.isInteger(s) ? String(s) : ''))), series },
+      { scales: { x: { time: false, distr: 3, log: 2, range: (_u, min, max) => [min / 1.4, max * 1.4] }, y: { range: (_u, _min, max) => [0, max * 1.1 || 1] } }, axes: batchAxes(axes('batch', 'ms per step', t), c.batches), series },
       [c.batches, c.tau_ms, ...c.grid.map((g) => g.ms), c.estimate_ms, c.measured_ms] as uPlot.AlignedData,
       `Decode step time of ${c.model} against batch at context ${c.context}: ${c.batches.map((b, k) => `B=${b}: τ ${fmtX(c.tau_ms[k])}${c.estimate_ms[k] != null ? `, estimate ${fmtX(c.estimate_ms[k])}` : ''}${c.measured_ms[k] != null ? `, measured ${fmtX(c.measured_ms[k])}` : ''}`).join('; ')}`,
     );
