@@ -195,7 +195,83 @@ function drawCharts(v: PanelView): void {
       `Latency against ${sw.knob}: ${sw.values.map((x, i) => `${x}: measured p50 ${sw.measured_p50_ms[i] == null ? 'not run' : fmtMs(sw.measured_p50_ms[i]!)}, estimate p50 ${sw.estimate_p50_ms[i] == null ? '—' : fmtMs(sw.estimate_p50_ms[i]!)}`).join('; ')}`,
     );
   }
+  drawModelCharts(v, t);
   requestAnimationFrame(() => post({ type: 'drawn', charts: [...charts].map(([id, u]) => ({ id, width: u.ctx.canvas.width, height: u.ctx.canvas.height, painted: painted(u.ctx) })) }));
+}
+
+/** The per-model figures (one per step chart and per operator chart), rebuilt with each view. */
+function modelFigures(v: PanelView): void {
+  for (const [id, u] of [...charts]) {
+    if (id.startsWith('chart-steps-') || id.startsWith('chart-ops-')) {
+      u.destroy();
+      charts.delete(id);
+    }
+  }
+  const host = $('models');
+  host.replaceChildren();
+  const m = v.models;
+  if (!m) return;
+  const figure = (id: string, caption: string) => {
+    const f = el('figure');
+    const div = el('div', undefined, 'chart');
+    div.id = id;
+    f.append(el('figcaption', caption), div);
+    return f;
+  };
+  if (m.steps.length) {
+    host.append(el('h2', 'Decode step time against batch'));
+    const grid = el('div', undefined, 'charts');
+    m.steps.forEach((c, i) => grid.append(figure(`chart-steps-${i}`, `${c.model}: τ(B) at context ${c.context} (the plan's mean), the measured grid points around it, the estimate's and the benchmark's time per step (ms)`)));
+    host.append(grid);
+  }
+  host.append(el('h2', 'Top operators'));
+  if (m.ops.length) {
+    const grid = el('div', undefined, 'charts');
+    m.ops.forEach((c, i) => grid.append(figure(`chart-ops-${i}`, `${c.model}: share of node time per operator type (${fmtMs(c.node_ms)} per run over ${c.runs} traced runs)`)));
+    host.append(grid);
+  }
+  for (const n of m.notes) host.append(el('p', n, 'note'));
+}
+
+/** Ticks at the batches drawn (the log-2 axis would otherwise place them between, unlabelled). */
+function batchAxes(ax: uPlot.Axis[], batches: number[]): uPlot.Axis[] {
+  return [{ ...ax[0], splits: () => batches, values: (_u, splits) => splits.map(String) }, ...ax.slice(1)];
+}
+
+function drawModelCharts(v: PanelView, t: ReturnType<typeof theme>): void {
+  const m = v.models;
+  if (!m) return;
+  const none = () => null;
+  const dot = (color: string, size: number, fill = color) => ({ show: true, size, stroke: color, fill });
+  m.steps.forEach((c, i) => {
+    const series: uPlot.Series[] = [
+      { label: 'batch' },
+      { label: `τ(B) at c = ${c.context}`, stroke: t.blue, width: 2, spanGaps: true, points: dot(t.blue, 5) },
+      ...c.grid.map((g, j) => ({ label: `measured c = ${g.context}`, stroke: t.fg, paths: none, points: dot(t.fg, 7, j ? t.fg : 'transparent') })),
+      { label: 'estimate per step (plan)', stroke: t.orange, paths: none, points: dot(t.orange, 9, 'transparent') },
+      { label: 'benchmark per step', stroke: t.green, paths: none, points: dot(t.green, 9) },
+    ];
+    const fmtX = (x: number | null) => (x == null ? '—' : fmtMs(x));
+    draw(
+      `chart-steps-${i}`,
+      { scales: { x: { time: false, distr: 3, log: 2, range: (_u, min, max) => [min / 1.4, max * 1.4] }, y: { range: (_u, _min, max) => [0, max * 1.1 || 1] } }, axes: batchAxes(axes('batch', 'ms per step', t), c.batches), series },
+      [c.batches, c.tau_ms, ...c.grid.map((g) => g.ms), c.estimate_ms, c.measured_ms] as uPlot.AlignedData,
+      `Decode step time of ${c.model} against batch at context ${c.context}: ${c.batches.map((b, k) => `B=${b}: τ ${fmtX(c.tau_ms[k])}${c.estimate_ms[k] != null ? `, estimate ${fmtX(c.estimate_ms[k])}` : ''}${c.measured_ms[k] != null ? `, measured ${fmtX(c.measured_ms[k])}` : ''}`).join('; ')}`,
+    );
+  });
+  m.ops.forEach((c, i) => {
+    const names = c.ops.map((o) => o.op);
+    draw(
+      `chart-ops-${i}`,
+      {
+        scales: { x: { time: false, range: [-0.5, names.length - 0.5] }, y: { range: (_u, _min, max) => [0, Math.min(100, max * 1.15) || 1] } },
+        axes: axes('operator', '% of node time', t, (_u, splits) => splits.map((s) => (Number.isInteger(s) ? (names[s] ?? '') : ''))),
+        series: [{ label: 'operator' }, { label: 'share', fill: t.blue, stroke: t.blue, paths: uPlot.paths.bars!({ size: [0.6, 80] }), points: { show: false } }],
+      },
+      [names.map((_, k) => k), c.ops.map((o) => o.share * 100)],
+      `Top operators of ${c.model}: ${c.ops.map((o) => `${o.op} ${fmtPct(o.share).replace('+', '')} (${fmtMs(o.ms)})`).join(', ')}`,
+    );
+  });
 }
 
 function painted(c: CanvasRenderingContext2D): boolean {
@@ -247,6 +323,7 @@ function render(v: PanelView): void {
     for (const b of r.breaches) fact('Over budget', b, 'error');
     res.append(facts);
   }
+  modelFigures(v);
   const swr = $('sweep-results');
   swr.replaceChildren();
   const sw = v.sweep;
@@ -294,5 +371,10 @@ window.addEventListener('resize', () => {
     for (const [id, u] of charts) u.setSize({ width: Math.max(300, $(id).clientWidth || 400), height: 220 });
   }, 100);
 });
+// A colour theme change swaps VS Code's CSS variables and the body's class (vscode-light, vscode-dark,
+// vscode-high-contrast): the canvases are drawn again in the new colours.
+new MutationObserver(() => {
+  if (view) drawCharts(view);
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 if (view) render(view);
 post({ type: 'ready' });

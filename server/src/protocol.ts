@@ -9,10 +9,12 @@ import type { ModelSummary } from './core/onnx/analyze';
 import type { ShapeOnlySummary } from './core/model/format';
 import type { BenchReport } from './core/estimate/benchReport';
 import type { SweepPoint, SweepSeries } from './core/estimate/sweep';
+import type { ModelCharts } from './core/estimate/modelCharts';
 
 export type { SweepPoint, SweepSeries } from './core/estimate/sweep';
 
 export type { BenchKindRow, BenchLatency, BenchReport } from './core/estimate/benchReport';
+export type { ModelCharts, OpChart, StepChart } from './core/estimate/modelCharts';
 
 /** Server → client: overall state for the status bar item. */
 export type ServerState = 'starting' | 'ok' | 'busy' | 'warning' | 'error';
@@ -166,3 +168,10 @@ export interface RevertRewriteResult {
   error?: string;
 }
 export const RevertRewriteRequest = new RequestType<RevertRewriteParams, RevertRewriteResult, void>('ttcLens/revertRewrite');
+
+/** The benchmark panel's per-model charts before any run: from the cached grid points and profiles only (nothing runs). */
+export interface BenchmarkModelsResult {
+  models?: ModelCharts;
+  error?: string;
+}
+export const BenchmarkModelsRequest = new RequestType<EstimateParams, BenchmarkModelsResult, void>('ttcLens/benchmarkModels');

@@ -229,7 +229,106 @@ export async function uiFlows(page, { artifacts, log, activationOnly }) {
     await hover(page, 'models/decoder-tiny.onnx', /Parameters/);
     await page.screenshot({ path: join(artifacts, 'readme.png') });
   });
+
+  // The benchmark panel as a user reaches it, on the planted over-budget config (a decoder: every
+  // chart has data, the decode step chart included). Its document is found by its title.
+  const TITLE = 'Benchmark: over-budget.ttc.yaml';
+  const panelTab = page.locator('.tabs-container .tab').filter({ hasText: TITLE }).first();
+  /** @type {string | undefined} */
+  let lastRun;
+
+  await step('benchmark panel: open from the palette', async () => {
+    await page.keyboard.press('Escape');
+    await quickOpen(page, 'over-budget.ttc.yaml');
+    await palette(page, 'TTC Lens: Open Benchmark Panel');
+    await panelTab.waitFor();
+    const doc = await panelFrame(page, TITLE);
+    await doc.locator('h1').filter({ hasText: TITLE }).waitFor();
+    // The per-model section comes from the server's caches before any run (ttcLens/benchmarkModels).
+    await doc.locator('#models h2').filter({ hasText: 'Top operators' }).waitFor();
+    return await doc.locator('#status').innerText();
+  });
+
+  await step('benchmark panel: the code lens opens it and runs the benchmark', async () => {
+    // Close the panel first (a middle click on its tab), so that the lens is what opens it.
+    await panelTab.click({ button: 'middle' });
+    await panelTab.waitFor({ state: 'detached' });
+    await page.locator('.codelens-decoration a').filter({ hasText: 'Run Benchmark' }).first().click();
+    await panelTab.waitFor();
+    const doc = await panelFrame(page, TITLE);
+    await doc.locator('#status').filter({ hasText: /^Last run / }).waitFor({ timeout: 240_000 });
+    for (const id of ['chart-queries', 'chart-cdf', 'chart-kinds', 'chart-steps-0', 'chart-ops-0']) {
+      const painted = await doc.locator(`#${id} canvas`).first().evaluate((/** @type {HTMLCanvasElement} */ c) => {
+        const px = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? [];
+        for (let i = 3; i < px.length; i += 4) if (px[i]) return c.width > 0;
+        return false;
+      });
+      if (!painted) throw new Error(`${id} drew nothing`);
+    }
+    lastRun = await doc.locator('#status').innerText();
+    await page.mouse.move(5, 5);
+    await doc.locator('.charts').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(artifacts, 'panel-dark.png') });
+    await doc.locator('#models').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(artifacts, 'panel-dark-models.png') });
+    return { status: lastRun, models: (await doc.locator('#models').innerText()).slice(0, 400) };
+  });
+
+  await step('benchmark panel: a light theme', async () => {
+    const input = await openQuickInput(page, 'F1');
+    await input.fill('>Preferences: Color Theme');
+    // The first match is "Browse Color Themes in Marketplace": pick the command itself.
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Preferences: Color Theme' }).filter({ hasNotText: 'Browse' }).first().click();
+    // The theme picker replaces the palette (its rows name themes; the palette's did not).
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Dark Modern' }).first().waitFor();
+    await input.fill('Light Modern');
+    await page.locator('.quick-input-list .monaco-list-row').first().filter({ hasText: 'Light Modern' }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await page.locator('.monaco-workbench.vs').waitFor();
+    // The webview follows: VS Code sets its body class and CSS variables, the panel redraws its canvases.
+    const doc = await panelFrame(page, TITLE);
+    await doc.locator('body.vscode-light').waitFor();
+    await doc.locator('.charts').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(artifacts, 'panel-light.png') });
+    await doc.locator('#models').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(artifacts, 'panel-light-models.png') });
+    return await doc.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+  });
+
+  await step('benchmark panel: a reload restores the last result', async () => {
+    if (!lastRun) throw new Error('no run to restore');
+    await page.reload();
+    await page.waitForSelector('.monaco-workbench');
+    await page.evaluate(() => /** @type {any} */ (window).driver.whenWorkbenchRestored());
+    await panelTab.waitFor();
+    await panelTab.click();
+    const doc = await panelFrame(page, TITLE, 90_000);
+    await doc.locator('#status').filter({ hasText: lastRun }).waitFor();
+    await doc.locator('#results table').first().waitFor();
+    await doc.locator('#chart-steps-0 canvas').first().waitFor();
+    return await doc.locator('#status').innerText();
+  });
   return results;
+}
+
+/**
+ * The document of the webview whose title (or heading #title) is `title`, once it exists. A webview
+ * is two nested frames inside the workbench; the panel's title tells them apart.
+ * @param {Page} page @param {string} title @param {number} [timeout]
+ * @returns {Promise<import('playwright-core').Frame>}
+ */
+async function panelFrame(page, title, timeout = STEP_TIMEOUT) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    for (const f of page.frames()) {
+      if (f.isDetached()) continue;
+      const named = await f.evaluate(() => [document.title, document.getElementById('title')?.textContent ?? '']).catch(() => []);
+      if (named.includes(title)) return f;
+    }
+    if (Date.now() > end) throw new Error(`no webview titled ${title} (frames: ${page.frames().length})`);
+    await page.waitForTimeout(250);
+  }
 }
 
 /**
@@ -289,7 +388,9 @@ async function openCodeActions(page, text) {
 async function quickOpen(page, file) {
   const input = await openQuickInput(page, 'Control+P');
   await input.fill(file);
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: file }).first().waitFor();
+  // The first row (the one Enter picks) must be the file: the list shown before the filter applies
+  // (recently opened, most recent first) can hold it further down, and Enter would open another.
+  await page.locator('.quick-input-list .monaco-list-row').first().filter({ hasText: file }).waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.tabs-container .tab.active').filter({ hasText: file }).waitFor();
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();

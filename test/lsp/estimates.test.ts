@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { applyEdits } from '../../server/src/core/config/edit';
 import { buildDecoder } from '../../server/src/core/onnx/builders';
 import { writeModel } from '../../server/src/core/onnx/writer';
-import type { BenchReport } from '../../server/src/protocol';
+import type { BenchReport, ModelCharts } from '../../server/src/protocol';
 import { ROOT, TestClient } from './helpers/client';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 
@@ -142,6 +142,13 @@ describe('lsp: inline estimates', function () {
   });
 
   it('runs the benchmark: one notification per query as it finishes, and a report ready to draw', async () => {
+    // Before any run: the step chart from the grid the profile measured; no per-op trace yet, said plainly.
+    const pre = (await c.request<{ models?: ModelCharts; error?: string }>('ttcLens/benchmarkModels', { uri })).models!;
+    assert.deepEqual(pre.steps.map((s) => s.model), ['gen']);
+    assert.ok(pre.steps[0].tau_ms.some((x) => x !== null) && pre.steps[0].measured_ms.every((x) => x === null), JSON.stringify(pre.steps[0]));
+    assert.deepEqual(pre.ops, []);
+    assert.deepEqual(pre.notes.map((n) => n.split(':')[0]), ['gen', 'prm']);
+    assert.match(pre.notes[0], /no per-operator profile.*Run the benchmark.*Profile Models/);
     const queries: Array<{ workDoneToken: string; index: number; of: number; ms: number }> = [];
     const sub = c.conn.onNotification('ttcLens/benchmarkQuery', (p: (typeof queries)[number]) => void queries.push(p));
     const r = await c.request<{ error?: string; report?: BenchReport }>('ttcLens/runBenchmark', { uri, queries: 3, workDoneToken: 'bench-1' });
@@ -160,6 +167,21 @@ describe('lsp: inline estimates', function () {
     assert.equal(rep.budget.p95_ms, 60_000);
     assert.ok(rep.hardware.cpu && rep.hardware.logical_cores > 0 && rep.hardware.threads === 1, JSON.stringify(rep.hardware));
     assert.ok(rep.memory.peak_bytes > rep.memory.base_bytes);
+    // Decode step time against batch: the grid's τ(B) and, at the plan's batch (n = 8), the estimate and the executor's time per step.
+    const [steps] = rep.models!.steps;
+    assert.equal(steps.model, 'gen');
+    const at8 = steps.batches.indexOf(8);
+    assert.ok(at8 >= 0 && steps.tau_ms[at8]! > 0 && steps.estimate_ms[at8]! > 0 && steps.measured_ms[at8]! > 0, JSON.stringify(steps));
+    assert.ok(steps.grid.length >= 1 && steps.grid.every((g) => g.ms.some((x) => x !== null)));
+    // Top operators: the run traced each model once (cached), so a later request finds them without running anything.
+    assert.deepEqual(rep.models!.ops.map((o) => o.model), ['gen', 'prm']);
+    for (const o of rep.models!.ops) {
+      assert.ok(o.ops.length > 0 && o.node_ms > 0 && o.runs >= 2, JSON.stringify(o));
+      assert.ok(Math.abs(o.ops.reduce((a, x) => a + x.share, 0) - 1) < 0.01, `shares of ${o.model} add up to 1`);
+    }
+    assert.deepEqual(rep.models!.notes, []);
+    const post = (await c.request<{ models?: ModelCharts }>('ttcLens/benchmarkModels', { uri })).models!;
+    assert.deepEqual(post.ops, rep.models!.ops);
   });
 
   it('sweeps n: a report per value and the lines to draw; a value the config refuses is that point\'s error', async () => {
@@ -278,5 +300,8 @@ describe('lsp: inline estimates in an untrusted workspace', function () {
     assert.equal(e.estimate!.provenance.overall, 'analytic');
     const lenses = await c.request<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
     assert.equal(lenses.length, 1, 'no Run Benchmark / Profile lens when nothing may run');
+    const m = (await c.request<{ models?: ModelCharts }>('ttcLens/benchmarkModels', { uri })).models!;
+    assert.deepEqual([m.steps, m.ops], [[], []], 'nothing measured, nothing traced');
+    assert.equal(m.notes.length, 2);
   });
 });

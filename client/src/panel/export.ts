@@ -50,6 +50,13 @@ export function toCsv(r: BenchReport): string {
   for (const k of r.kinds) rows.push(['kind_ms', k.kind, k.measured_ms, k.estimate_ms, k.error, k.calls, k.planned]);
   rows.push(['memory_bytes', 'peak', r.memory.peak_bytes, r.memory.estimate_bytes, r.error.memory]);
   if (r.cost.measured_per_1k_usd !== undefined || r.cost.estimate_per_1k_usd !== undefined) rows.push(['cost_usd', 'per_1k', r.cost.measured_per_1k_usd, r.cost.estimate_per_1k_usd]);
+  for (const c of r.models?.steps ?? []) {
+    // measured = the benchmark's time per step, estimate = the estimate's; τ(B) at the plan's context is in the JSON.
+    c.batches.forEach((b, i) => {
+      if (c.measured_ms[i] != null || c.estimate_ms[i] != null) rows.push(['step_ms', `${c.model} B=${b}`, c.measured_ms[i], c.estimate_ms[i], c.measured_ms[i] && c.estimate_ms[i] ? (c.estimate_ms[i]! - c.measured_ms[i]!) / c.measured_ms[i]! : undefined]);
+    });
+  }
+  for (const c of r.models?.ops ?? []) for (const o of c.ops) rows.push(['op_share', `${c.model} ${o.op}`, o.share]);
   r.per_query_ms.forEach((ms, i) => rows.push(['query_ms', i + 1, ms]));
   return rows.map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
 }
@@ -73,6 +80,12 @@ export function toMarkdown(r: BenchReport, comparison?: ComparisonRow[]): string
   for (const b of r.breaches) L.push(`- **Over budget:** ${b}.`);
   const h = r.hardware;
   L.push(`- Hardware: ${h.cpu}, ${h.physical_cores} cores / ${h.logical_cores} threads, ${fmtBytes(h.memory_bytes)}, ${h.os} ${h.arch}; ${h.ep} EP, ${h.threads} threads, ONNX Runtime ${h.ort} (machine ${h.id}).`);
+  for (const c of r.models?.steps ?? []) {
+    L.push('', `| ${c.model}: decode step at context ${c.context} | τ(B) grid | estimate / step | measured / step |`, '|---|---|---|---|');
+    const f = (x: number | null) => (x == null ? '—' : fmtMs(x));
+    c.batches.forEach((b, i) => L.push(`| B = ${b} | ${f(c.tau_ms[i])} | ${f(c.estimate_ms[i])} | ${f(c.measured_ms[i])} |`));
+  }
+  for (const c of r.models?.ops ?? []) L.push('', `- Top operators of ${c.model} (${fmtMs(c.node_ms)} of node time per run): ${c.ops.map((o) => `${o.op} ${(o.share * 100).toFixed(1)}%`).join(', ')}.`);
   if (comparison?.length) {
     L.push('', '| Against the previous run | previous | this run | change |', '|---|---|---|---|');
     for (const c of comparison) L.push(`| ${c.label} | ${c.previous} | ${c.current} | ${c.regression ? `**${c.change}** (regression)` : c.change} |`);

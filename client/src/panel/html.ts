@@ -57,6 +57,7 @@ export function panelHtml(a: PanelHtmlArgs): string {
     <figure><figcaption>Latency distribution (CDF) with p50, p95 and the budget</figcaption><div id="chart-cdf" class="chart"></div></figure>
     <figure><figcaption>Time per query by call kind: measured against estimated (ms)</figcaption><div id="chart-kinds" class="chart"></div></figure>
   </section>
+  <section id="models" aria-label="Per model: decode step time against batch, top operators"></section>
   <section id="sweep-results" aria-label="Sweep"></section>
   <figure id="sweep-figure" class="hidden"><figcaption>Latency against the swept knob: measured and estimated p50/p95, and the budget</figcaption><div id="chart-sweep" class="chart"></div></figure>
   <section id="compare" aria-label="Against the previous run"></section>

@@ -3,7 +3,7 @@
  * (panel.ts). The extension owns the state and sends it whole (`view`); the webview draws it and sends
  * back what the user asked for. Everything in a view is ready to draw: the webview computes nothing.
  */
-import type { BenchReport, SweepSeries } from '../../../server/src/protocol';
+import type { BenchReport, ModelCharts, SweepSeries } from '../../../server/src/protocol';
 
 export type ExportFormat = 'json' | 'csv' | 'md';
 
@@ -38,6 +38,11 @@ export interface PanelView {
   sweepSpec?: string;
   sweep?: SweepSeries;
   sweepBudgetP95?: number;
+  /**
+   * Per-model charts (decode step time against batch, top operators): the last run's, else the
+   * server's from the cached grid points and profiles (`ttcLens/benchmarkModels`).
+   */
+  models?: ModelCharts;
   error?: string;
 }
 

@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
-import { BenchmarkQueryNotification, RunBenchmarkRequest, type BenchReport, type RunBenchmarkResult } from '../../../server/src/protocol';
+import { BenchmarkModelsRequest, BenchmarkQueryNotification, RunBenchmarkRequest, type BenchReport, type RunBenchmarkResult } from '../../../server/src/protocol';
 import { requestErrorMessage } from '../requestError';
 import { compareReports, exportReport } from './export';
 import { makeNonce, panelHtml } from './html';
@@ -74,7 +74,9 @@ class BenchmarkPanel {
   private async onMessage(m: FromPanel): Promise<void> {
     switch (m.type) {
       case 'ready':
-        return this.update({});
+        this.update({});
+        if (!this.view.models) await this.loadModels();
+        return;
       case 'run':
         await this.run(m.queries);
         return;
@@ -97,6 +99,19 @@ class BenchmarkPanel {
         this.drawn = m.charts;
         for (const l of this.listeners.splice(0)) l(this);
         return;
+    }
+  }
+
+  /** The per-model charts from what the server has cached (nothing runs); kept until a run brings its own. */
+  async loadModels(): Promise<void> {
+    const client = this.host.client();
+    if (!client) return;
+    try {
+      await vscode.workspace.openTextDocument(vscode.Uri.parse(this.view.uri));
+      const r = await client.sendRequest(BenchmarkModelsRequest, { uri: this.view.uri });
+      if (r.models && !this.view.models) this.update({ models: r.models });
+    } catch {
+      // The server is restarting or the config is gone: the charts wait for the next run.
     }
   }
 
@@ -138,7 +153,7 @@ class BenchmarkPanel {
     }
     const previous = this.host.lastRun(uri);
     await this.host.remember(uri, r.report);
-    this.update({ running: false, progress: undefined, report: r.report, previous, comparison: previous ? compareReports(previous, r.report) : undefined, error: undefined });
+    this.update({ running: false, progress: undefined, report: r.report, previous, comparison: previous ? compareReports(previous, r.report) : undefined, models: r.report.models ?? this.view.models, error: undefined });
     return r;
   }
 
@@ -253,7 +268,7 @@ export class BenchmarkPanels implements vscode.WebviewPanelSerializer, vscode.Di
 
   private initialView(uri: string): PanelView {
     const last = this.lastRun(uri);
-    return { uri, name: fileName(uri), trusted: vscode.workspace.isTrusted, queries: 20, running: false, live: [], ...(last ? { report: last } : {}) };
+    return { uri, name: fileName(uri), trusted: vscode.workspace.isTrusted, queries: 20, running: false, live: [], ...(last ? { report: last, ...(last.models ? { models: last.models } : {}) } : {}) };
   }
 
   /** Show (or create) the panel of a config. */

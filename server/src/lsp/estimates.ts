@@ -26,6 +26,7 @@ import { estimateJson, fmtBytes, fmtMs } from '../core/estimate/format';
 import { summarize as benchSummary, relError } from '../core/estimate/benchSummary';
 import { benchReport } from '../core/estimate/benchReport';
 import { parseSweep, sweepSeries, withKnob, type SweepPoint, type SweepSpec } from '../core/estimate/sweep';
+import { chartsOf, opProfiles, registerBenchModels } from './benchModels';
 import { budgetDiagnostics, staleDiagnostics, codeLenses, estimateMarkdown, fitActions, inlayHints, isEstimateKey, type HintMode } from '../service/estimates';
 import { BenchmarkQueryNotification, EstimateRequest, ProfileEstimateRequest, RunBenchmarkRequest, type EstimateParams, type EstimateResult, type RunBenchmarkParams, type RunBenchmarkResult } from '../protocol';
 import type { Feature, ServerContext } from './context';
@@ -173,6 +174,7 @@ function hintMode(raw: unknown): HintMode {
 function register(ctx: ServerContext): void {
   const est = new EstimateStore(ctx, () => ctx.profiler());
   ctx.estimates = est;
+  registerBenchModels(ctx, est);
   // A measured model that changes on disk: its estimate falls back (and says the profile is stale).
   const watchers = new Map<string, fs.FSWatcher>();
   // With ttcLens.profiler.autoProfile, a changed model is profiled again (debounced: a model being
@@ -312,6 +314,9 @@ function register(ctx: ServerContext): void {
     const profiled = await est.profile(doc, signal, (m, f) => report(f !== undefined ? f * 0.3 : 0, `profiling: ${m}`), queries);
     const e = profiled.result && !signal.aborted ? await est.forQueries(doc, queries) : profiled;
     if (!e.result || signal.aborted) return { error: signal.aborted ? 'cancelled' : (e.reason ?? 'no estimate') };
+    // The top-operators chart: each model's per-op trace, recorded once where no profile has one.
+    const ops = await opProfiles(ctx, doc.uri, config, { signal, report: (m) => report(0.3, m) });
+    if (signal.aborted) return { error: 'cancelled' };
     const w = planQueries(config, queries);
     const r = await executeFresh(
       { models: e.result.sessionModels, session: e.result.session, warmup: w.warmup, queries: w.queries, maxTimeMs: 300_000 },
@@ -340,7 +345,7 @@ function register(ctx: ServerContext): void {
       '',
       `Calls: ${Object.entries(b.calls).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ')} (${b.calls_match ? 'equal to the plan' : 'differ from the plan'}) · peak RSS ${fmtBytes(b.memory.peak_bytes)} (estimate ${fmtBytes(x.memory.peak_bytes)}) · load average ${b.load.map((l) => l.toFixed(2)).join(' → ')}${b.busy ? ' — the machine was busy' : ''}`,
     ].join('\n');
-    const report_ = benchReport({ config: name, summary: b, estimate: x, env: r.value.env, budget: config.budget });
+    const report_ = benchReport({ config: name, summary: b, estimate: x, env: r.value.env, budget: config.budget, models: chartsOf(config, e.result, ops, r.value.stepTimes) });
     return { markdown: md, bench: { latency: b.latency, calls: b.calls, calls_match: b.calls_match, peak_rss_bytes: b.memory.peak_bytes, load: b.load, busy: b.busy }, estimate: estimateJson(x), report: report_ };
   };
 

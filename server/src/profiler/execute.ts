@@ -19,7 +19,7 @@
 import { failure } from '../core/profile/failures';
 import { buildInputs } from '../core/profile/inputs';
 import type { CallKind, PlanCall, QueryPlan } from '../core/estimate/plan';
-import type { ExecuteOptions, ExecuteResult, QueryTiming, SessionModel } from '../core/estimate/protocol';
+import type { ExecuteOptions, ExecuteResult, QueryTiming, SessionModel, StepTiming } from '../core/estimate/protocol';
 import { bestRows, decoderIo, embeddingRows, gather, Generator, promptIds, tile, Verifier, verifierIo, verifierRows, type GenState } from './generation';
 import { isDecoder } from './decoder';
 import { MeasureError } from './measure';
@@ -103,8 +103,8 @@ export function zeroCounts(): CallCounts {
   return Object.fromEntries(KINDS.map((k) => [k, 0])) as CallCounts;
 }
 
-/** Runs one query's calls; returns its timing. `counts` and `peak` accumulate across queries. */
-async function runQuery(plan: QueryPlan, m: Models, counts: CallCounts, peak: { rss: number }): Promise<QueryTiming> {
+/** Runs one query's calls; returns its timing. `counts`, `peak` and `steps` accumulate across queries. */
+async function runQuery(plan: QueryPlan, m: Models, counts: CallCounts, peak: { rss: number }, steps?: Map<string, StepTiming>): Promise<QueryTiming> {
   const byKind: Partial<Record<CallKind, number>> = {};
   const byStage: number[] = [];
   let base: GenState | undefined;
@@ -176,6 +176,15 @@ async function runQuery(plan: QueryPlan, m: Models, counts: CallCounts, peak: { 
     }
     const ms = Number(process.hrtime.bigint() - c0) / 1e6;
     byKind[call.kind] = (byKind[call.kind] ?? 0) + ms;
+    if (call.kind === 'steps' && steps) {
+      // Per model and batch: the time per decode step the benchmark panel sets against τ(B).
+      const key = `${call.model}\n${call.batch}`;
+      const s = steps.get(key) ?? { model: call.model, batch: call.batch, steps: 0, ms: 0, contextSum: 0 };
+      s.steps += call.count;
+      s.ms += ms;
+      s.contextSum += call.count * call.context + (call.count * (call.count - 1)) / 2;
+      steps.set(key, s);
+    }
     if (stage !== undefined) byStage[stage] = (byStage[stage] ?? 0) + ms;
     const r0 = process.hrtime.bigint();
     const now = rss();
@@ -199,6 +208,7 @@ export async function execute(o: ExecuteOptions, progress: Progress): Promise<Ex
     progress('warm-up query', 0);
     const warm = await runQuery(o.warmup, m, zeroCounts(), peak);
     const counts = zeroCounts();
+    const steps = new Map<string, StepTiming>();
     const queries: QueryTiming[] = [];
     const start = performance.now();
     let truncated = false;
@@ -207,7 +217,7 @@ export async function execute(o: ExecuteOptions, progress: Progress): Promise<Ex
         truncated = true;
         break;
       }
-      const t = await runQuery(q, m, counts, peak);
+      const t = await runQuery(q, m, counts, peak, steps);
       queries.push(t);
       progress(`query ${i + 1}/${o.queries.length}: ${t.ms.toFixed(1)} ms`, (i + 1) / Math.max(1, o.queries.length), { query: { index: i, of: o.queries.length, ms: t.ms } });
     }
@@ -216,6 +226,7 @@ export async function execute(o: ExecuteOptions, progress: Progress): Promise<Ex
     const peakRssBytes = Math.max(peak.rss, rss(), kernelPeak > maxRss0 ? kernelPeak : 0);
     return {
       queries,
+      ...(steps.size ? { stepTimes: [...steps.values()].sort((a, b) => a.model.localeCompare(b.model) || a.batch - b.batch) } : {}),
       calls: counts,
       warmupMs: warm.ms,
       peakRssBytes,

@@ -2,7 +2,8 @@
  * The benchmark panel in the real workbench: opened from the palette command on an example config,
  * a run through the real server and profiler (per-query times streamed to the panel), its charts
  * drawn on canvas under the panel's strict CSP, an export written, and a second run compared with the
- * first. (A reload restoring the panel is not driven from here: a reload ends the extension host.)
+ * first, with the top-operators chart of both classifiers (their per-op traces recorded by the run).
+ * (A reload restoring the panel is driven by the UI flow, test/e2e/ui.mjs: a reload ends this host.)
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -23,9 +24,12 @@ describe('benchmark panel', () => {
     assert.ok(r?.report, `the run failed: ${r?.error}`);
     assert.equal(r.report.queries, 3);
     assert.ok(r.report.calls_match, 'the run made the planned calls');
+    // Classifiers: no decode steps to chart; each model's operators from its per-op trace.
+    assert.deepEqual(r.report.models?.steps, []);
+    assert.deepEqual(r.report.models?.ops.map((o) => o.model), ['small', 'large'], JSON.stringify(r.report.models));
     const done = await api.waitForBenchmarkPanel(
       uri,
-      (i) => !!i.view.report && ['chart-queries', 'chart-cdf', 'chart-kinds'].every((id) => i.drawn?.some((c) => c.id === id && c.painted && c.width > 0)),
+      (i) => !!i.view.report && ['chart-queries', 'chart-cdf', 'chart-kinds', 'chart-ops-0', 'chart-ops-1'].every((id) => i.drawn?.some((c) => c.id === id && c.painted && c.width > 0)),
       30_000,
     );
     assert.deepEqual(done.view.live, r.report.per_query_ms, 'each query reached the panel as it finished');

@@ -88,6 +88,21 @@ describe('client/panel', () => {
 
   describe('exports', () => {
     const r = sampleReport();
+    it('the per-model charts: time per decode step by batch (CSV rows, Markdown table) and operator shares', () => {
+      const m = sampleReport({
+        models: {
+          steps: [{ model: 'gen', context: 79, batches: [1, 4], tau_ms: [1, 2.5], provenance: ['interpolated', 'interpolated'], grid: [{ context: 64, ms: [0.9, 2.2] }], estimate_ms: [null, 2.5], measured_ms: [null, 2], steps_per_query: [null, 100] }],
+          ops: [{ model: 'gen', ops: [{ op: 'MatMul', share: 0.75, ms: 1.5 }, { op: 'other', share: 0.25, ms: 0.5 }], node_ms: 2, runs: 10 }],
+          notes: [],
+        },
+      });
+      const lines = toCsv(m).trimEnd().split('\n');
+      assert.deepEqual(lines.filter((l) => l.startsWith('step_ms,')), ['step_ms,gen B=4,2,2.5,0.25']);
+      assert.deepEqual(lines.filter((l) => l.startsWith('op_share,')), ['op_share,gen MatMul,0.75', 'op_share,gen other,0.25']);
+      const md = toMarkdown(m);
+      assert.match(md, /\| gen: decode step at context 79 \| τ\(B\) grid \| estimate \/ step \| measured \/ step \|\n\|---\|---\|---\|---\|\n\| B = 1 \| 1\.00 ms \| — \| — \|\n\| B = 4 \| 2\.50 ms \| 2\.50 ms \| 2\.00 ms \|/);
+      assert.match(md, /Top operators of gen \(2\.00 ms of node time per run\): MatMul 75\.0%, other 25\.0%\./);
+    });
     it('JSON is the report itself', () => {
       assert.deepEqual(JSON.parse(exportReport(r, 'json')), r);
     });

@@ -62,6 +62,18 @@ describe('profiler/execute (real worker, example models)', function () {
         const parts = Object.values(q.byKind).reduce((a, b) => a + (b ?? 0), 0);
         assert.ok(parts <= q.ms + 1e-6, 'the parts fit in the query');
       }
+      // Decode steps by model and batch: the plan's own (count and contexts), their time inside the steps kind's.
+      const want = new Map<string, { steps: number; contextSum: number }>();
+      for (const q of opts.queries) for (const { call } of q.calls) if (call.kind === 'steps') {
+        const k = `${call.model} ${call.batch}`;
+        const a = want.get(k) ?? { steps: 0, contextSum: 0 };
+        a.steps += call.count;
+        a.contextSum += call.count * call.context + (call.count * (call.count - 1)) / 2;
+        want.set(k, a);
+      }
+      assert.deepEqual(new Map((v.stepTimes ?? []).map((s) => [`${s.model} ${s.batch}`, { steps: s.steps, contextSum: s.contextSum }])), want);
+      const stepsMs = v.queries.reduce((a, q) => a + (q.byKind.steps ?? 0), 0);
+      assert.ok(Math.abs((v.stepTimes ?? []).reduce((a, s) => a + s.ms, 0) - stepsMs) < 1e-6 * Math.max(1, stepsMs));
       assert.ok(v.warmupMs > 0);
       assert.ok(v.peakRssBytes >= v.baseRssBytes && v.baseRssBytes > 0);
       assert.ok(Object.keys(v.loadMs).length >= 1);

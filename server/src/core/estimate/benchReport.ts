@@ -8,6 +8,7 @@ import type { Budget } from '../config/types';
 import type { RunEnvironment } from '../profile/protocol';
 import { relError, type BenchSummary } from './benchSummary';
 import type { Estimate } from './estimate';
+import type { ModelCharts } from './modelCharts';
 import type { CallKind } from './plan';
 
 export interface BenchLatency {
@@ -52,6 +53,8 @@ export interface BenchReport {
   load: [number, number];
   busy: boolean;
   hardware: { cpu: string; logical_cores: number; physical_cores: number; memory_bytes: number; os: string; arch: string; id: string; ep: string; threads: number; ort: string };
+  /** Per-model charts: decode step time against batch, top operators (modelCharts.ts). */
+  models?: ModelCharts;
 }
 
 const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -62,7 +65,7 @@ export function empiricalCdf(values: number[]): { ms: number[]; p: number[] } {
   return { ms, p: ms.map((_, i) => (i + 1) / ms.length) };
 }
 
-export function benchReport(args: { config: string; summary: BenchSummary; estimate: Estimate; env: RunEnvironment; budget: Budget; at?: Date }): BenchReport {
+export function benchReport(args: { config: string; summary: BenchSummary; estimate: Estimate; env: RunEnvironment; budget: Budget; at?: Date; models?: ModelCharts }): BenchReport {
   const { summary: b, estimate: e, env, budget } = args;
   const kinds = new Set<CallKind>([...(Object.keys(b.by_kind_ms) as CallKind[]), ...(Object.keys(e.breakdown.byKind) as CallKind[])]);
   for (const [k, v] of Object.entries(b.calls_planned)) if (v) kinds.add(k as CallKind);
@@ -108,5 +111,6 @@ export function benchReport(args: { config: string; summary: BenchSummary; estim
     load: b.load,
     busy: b.busy,
     hardware: { cpu: m.cpuModel, logical_cores: m.logicalCores, physical_cores: m.physicalCores, memory_bytes: m.memoryBytes, os: m.os, arch: m.arch, id: m.id, ep: env.ep, threads: env.threads, ort: env.ortVersion },
+    ...(args.models ? { models: args.models } : {}),
   };
 }

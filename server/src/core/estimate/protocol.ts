@@ -94,8 +94,22 @@ export interface QueryTiming {
   byStage?: number[];
 }
 
+/** Decode steps of one model at one batch over the measured queries (the executor's own timing). */
+export interface StepTiming {
+  model: string;
+  batch: number;
+  /** Steps made (each one decode step of every row). */
+  steps: number;
+  /** Their total time, ms. */
+  ms: number;
+  /** Sum of the steps' past lengths (mean context = contextSum / steps). */
+  contextSum: number;
+}
+
 export interface ExecuteResult {
   queries: QueryTiming[];
+  /** Decode steps by model and batch over the measured queries (absent from older profiler builds). */
+  stepTimes?: StepTiming[];
   /** Calls made by kind over the measured queries (decode steps counted one by one). */
   calls: Record<CallKind, number>;
   warmupMs: number;

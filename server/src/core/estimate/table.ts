@@ -73,6 +73,12 @@ export class PointTable {
     return out.sort((a, b) => a - b);
   }
 
+  /** The measured points of one kind and batch along its size axis (ascending), ms each. */
+  grid(kind: MeasurePoint['kind'], batch: number): Array<{ x: number; ms: number }> {
+    const c = this.curves.get(this.kindBatch(kind, batch));
+    return c ? c.xs.map((x, i) => ({ x, ms: c.ys[i] })) : [];
+  }
+
   get size(): number {
     let n = 0;
     for (const c of this.curves.values()) n += c.xs.length;
