@@ -10,7 +10,8 @@ import { estimate, type Estimate } from '../estimate/estimate';
 import type { MachineFacts, ModelFacts } from '../estimate/price';
 import type { Prediction } from './curves';
 import { allocateByDifficulty, binAccuracy, type Allocation } from './difficulty';
-import type { QualityModel, StrategyCurve } from './model';
+import { qualityInputsFromTexts, type QualityTexts } from './load';
+import { buildQualityModel, type ModelOptions, type QualityModel, type StrategyCurve } from './model';
 
 export type Axis = 'latency' | 'cost';
 
@@ -238,4 +239,23 @@ function allocationOf(config: TtcConfig, model: QualityModel, price: Price): Pic
 /** What the language server calls: config + facts → the recommendation (title for a hint or a quick-fix). */
 export function recommendFromFacts(config: TtcConfig, model: QualityModel, models: Record<string, ModelFacts>, machine: MachineFacts, o: RecommendOptions & { queries?: number } = {}): Recommendation {
   return recommend(config, model, priceWith(models, machine, o.queries), o);
+}
+
+/**
+ * The whole chain for a host that has read the `quality` files itself (the language server, under its
+ * workspace rules): texts → quality model → recommendation. Building the model bootstraps the fits
+ * (about a second or two with per-problem data on a 2-core machine): cache it per file version.
+ */
+export function recommendFromTexts(
+  config: TtcConfig,
+  texts: QualityTexts,
+  models: Record<string, ModelFacts>,
+  machine: MachineFacts,
+  o: RecommendOptions & ModelOptions & { queries?: number } = {},
+): { recommendation?: Recommendation; model?: QualityModel; errors: string[]; notes: string[] } {
+  const q = qualityInputsFromTexts(config, texts);
+  if (q.errors.length) return { errors: q.errors, notes: q.notes };
+  if (!q.inputs.points.length && !q.inputs.problems) return { errors: ['the config has no quality data'], notes: q.notes };
+  const model = buildQualityModel(config.quality?.metric ?? 'accuracy', q.inputs, o);
+  return { recommendation: recommendFromFacts(config, model, models, machine, o), model, errors: [], notes: q.notes };
 }

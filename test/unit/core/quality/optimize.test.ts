@@ -7,7 +7,7 @@ import { shapeOnlyFacts } from '../../../../server/src/core/estimate/facts';
 import { machineFacts } from '../../../../server/src/core/estimate/pipeline';
 import { powerLaw } from '../../../../server/src/core/quality/curves';
 import { buildQualityModel } from '../../../../server/src/core/quality/model';
-import { candidateStrategy, paretoFrontier, priceWith, recommend, recommendFromFacts, type Price } from '../../../../server/src/core/quality/optimize';
+import { candidateStrategy, paretoFrontier, priceWith, recommend, recommendFromFacts, recommendFromTexts, type Price } from '../../../../server/src/core/quality/optimize';
 import { betaProblems } from './helpers';
 
 const ROOT = path.join(__dirname, '..', '..', '..', '..');
@@ -124,5 +124,29 @@ budget: { latency: { p50: 4s } }
     assert.equal(al.bins[al.bins.length - 1].n, 1);
     // The same function with the estimator's price is what priceWith gives.
     assert.equal(recommend(cfg, model, priceWith(facts, machine)).title, r.title);
+  });
+});
+
+describe('core/quality/optimize: recommendFromTexts (the language server\'s entry point)', () => {
+  it('texts → recommendation, and errors for broken data', () => {
+    const cfg = parseConfig(`version: 1
+models:
+  llama: { config: examples/models/llama-3.2-1b/config.json }
+strategy: { approach: self_consistency, model: llama, n: 4 }
+workload: { prompt_tokens: 64, output_tokens: 32 }
+hardware: { peak_flops: 20 TFLOP/s, memory_bandwidth: 400 GB/s }
+budget: { latency: { p50: 2s } }
+quality:
+  points: [ { strategy: self_consistency, n: 1, accuracy: 0.3, problems: 500 }, { strategy: self_consistency, n: 8, accuracy: 0.4, problems: 500 } ]
+  problems: r.jsonl
+`).config;
+    const facts = { llama: shapeOnlyFacts('llama', path.join(ROOT, 'examples/models/llama-3.2-1b/config.json'), cfg.models.llama) };
+    const machine = machineFacts(cfg, undefined);
+    const ok = recommendFromTexts(cfg, {}, facts, machine, { bootstrap: 40 });
+    assert.deepEqual(ok.errors, []);
+    assert.match(ok.recommendation!.title, /^(Use|Keep) self_consistency, n=\d+/);
+    const bad = recommendFromTexts(cfg, { problems: 'nope\n' }, facts, machine);
+    assert.deepEqual(bad.errors, ["quality.problems 'r.jsonl': line 1: not valid JSON (one JSON object per line)"]);
+    assert.equal(bad.recommendation, undefined);
   });
 });
