@@ -128,6 +128,7 @@ function quality(v: unknown): Quality | undefined {
   return clean<Quality>({
     metric: str(o.metric),
     points,
+    points_file: str(o.points),
     problems: str(o.problems),
     search_and_learn: str(o.search_and_learn),
     eval: eo ? clean({ inputs: str(eo.inputs), labels: str(eo.labels), metric: str(eo.metric), n: ns }) : undefined,

@@ -146,6 +146,8 @@ export interface Quality {
   /** Label of the accuracy measure for reports. */
   metric?: string;
   points?: QualityPoint[];
+  /** `points` written as a path: JSON Lines of `{strategy, n, accuracy, problems?}` (what `ttc-lens eval` writes). */
+  points_file?: string;
   /** Per-problem JSONL `{id, correct, total, difficulty?}`. */
   problems?: string;
   /** HF search-and-learn output JSONL. */

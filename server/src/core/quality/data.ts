@@ -87,6 +87,22 @@ export function parseProblemsJsonl(text: string): ParsedProblems {
   return { problems, errors };
 }
 
+/** `{"strategy": "dvts", "n": 16, "accuracy": 0.46, "problems": 500}` per line (problems optional). */
+export function parsePointsJsonl(text: string, approaches: readonly string[]): { points: MeasuredPoint[]; errors: LineError[] } {
+  const points: MeasuredPoint[] = [];
+  let row = 0;
+  const errors = jsonLines(text, (o) => {
+    row++;
+    if (typeof o.strategy !== 'string' || !approaches.includes(o.strategy)) return `"strategy" must be one of ${approaches.join(', ')}`;
+    if (!Number.isInteger(o.n) || (o.n as number) < 1) return '"n" must be a whole number ≥ 1';
+    if (typeof o.accuracy !== 'number' || !(o.accuracy >= 0 && o.accuracy <= 1)) return '"accuracy" must be a number between 0 and 1';
+    if (o.problems !== undefined && (!Number.isInteger(o.problems) || (o.problems as number) < 1)) return '"problems" must be a whole number ≥ 1';
+    points.push({ strategy: o.strategy as Approach, n: o.n as number, accuracy: o.accuracy, ...(o.problems !== undefined ? { problems: o.problems as number } : {}), source: `points file, row ${row}` });
+    return undefined;
+  });
+  return { points, errors };
+}
+
 /** Lines that are JSON objects (the eval's labels: their content is the eval command's business). */
 export function checkJsonLines(text: string): { rows: number; errors: LineError[] } {
   let rows = 0;

@@ -4,15 +4,17 @@
  * half, for a host that reads the files itself (the language server, through its workspace rules).
  */
 import { resolveModelPath } from '../config/parse';
-import type { Approach, TtcConfig } from '../config/types';
+import { APPROACHES, type Approach, type TtcConfig } from '../config/types';
 import { readRegularText } from '../safeFs';
-import { lineErrorsText, parseProblemsJsonl, parseSearchAndLearnJsonl, type ProblemResult } from './data';
+import { lineErrorsText, parsePointsJsonl, parseProblemsJsonl, parseSearchAndLearnJsonl, type ProblemResult } from './data';
 import { configPoints, type QualityInputs } from './model';
 
 /** Larger than any per-problem file or search-and-learn output of a few thousand problems. */
 export const MAX_QUALITY_FILE_BYTES = 512 * 1024 * 1024;
 
 export interface QualityTexts {
+  /** `quality.points` when it is a path. */
+  points?: string;
   problems?: string;
   search_and_learn?: string;
 }
@@ -36,6 +38,12 @@ export function qualityInputsFromTexts(config: TtcConfig, texts: QualityTexts): 
   const errors: string[] = [];
   const notes: string[] = [];
   const points = configPoints(q);
+  if (texts.points !== undefined) {
+    const r = parsePointsJsonl(texts.points, APPROACHES);
+    if (r.errors.length) errors.push(`quality.points '${q?.points_file ?? ''}': ${lineErrorsText(r.errors)}`);
+    else if (!r.points.length) errors.push(`quality.points '${q?.points_file ?? ''}' holds no points`);
+    else points.push(...r.points);
+  }
   let problems: ProblemResult[] | undefined;
   if (texts.problems !== undefined) {
     const r = parseProblemsJsonl(texts.problems);
@@ -62,8 +70,8 @@ export function loadQualityInputs(config: TtcConfig, configPath: string): Loaded
   const q = config.quality;
   const texts: QualityTexts = {};
   const errors: string[] = [];
-  for (const key of ['problems', 'search_and_learn'] as const) {
-    const p = q?.[key];
+  for (const key of ['points', 'problems', 'search_and_learn'] as const) {
+    const p = key === 'points' ? q?.points_file : q?.[key];
     if (!p) continue;
     try {
       texts[key] = readRegularText(resolveModelPath(configPath, p), MAX_QUALITY_FILE_BYTES, 'quality data file');

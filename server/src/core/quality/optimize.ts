@@ -111,7 +111,8 @@ export function currentN(s: Strategy | undefined): number | undefined {
 export function paretoFrontier<T>(items: readonly T[], x: (t: T) => number, y: (t: T) => number): T[] {
   const sorted = [...items].filter((t) => Number.isFinite(x(t)) && Number.isFinite(y(t))).sort((a, b) => x(a) - x(b) || y(b) - y(a));
   const out: T[] = [];
-  for (const t of sorted) if (!out.length || y(t) > y(out[out.length - 1])) out.push(t);
+  // Strictly higher (beyond rounding): an equal accuracy at a higher cost is dominated.
+  for (const t of sorted) if (!out.length || y(t) > y(out[out.length - 1]) + 1e-9) out.push(t);
   return out;
 }
 

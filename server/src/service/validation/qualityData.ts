@@ -8,13 +8,14 @@
  */
 import { resolveModelPath, type Problem } from '../../core/config/parse';
 import { didYouMean, closestOf } from '../../core/config/suggest';
-import { EVAL_METRICS } from '../../core/config/types';
-import { checkJsonLines, lineErrorsText, parseProblemsJsonl, parseSearchAndLearnJsonl, type LineError } from '../../core/quality/data';
+import { APPROACHES, EVAL_METRICS } from '../../core/config/types';
+import { checkJsonLines, lineErrorsText, parsePointsJsonl, parseProblemsJsonl, parseSearchAndLearnJsonl, type LineError } from '../../core/quality/data';
 import type { Rule } from './rule';
 
-type Key = 'problems' | 'search_and_learn' | 'labels' | 'inputs' | 'metric';
+type Key = 'points' | 'problems' | 'search_and_learn' | 'labels' | 'inputs' | 'metric';
 
 const WHAT: Record<Key, string> = {
+  points: 'Measured points',
   problems: 'Per-problem results',
   search_and_learn: 'Search-and-learn output',
   labels: 'Eval labels',
@@ -34,6 +35,7 @@ export const rule: Rule = {
     const q = parsed.config.quality;
     if (!q) return out;
     const files: Array<{ path: Array<string | number>; key: Key; value: string }> = [];
+    if (q.points_file) files.push({ path: ['quality', 'points'], key: 'points', value: q.points_file });
     if (q.problems) files.push({ path: ['quality', 'problems'], key: 'problems', value: q.problems });
     if (q.search_and_learn) files.push({ path: ['quality', 'search_and_learn'], key: 'search_and_learn', value: q.search_and_learn });
     if (q.eval?.inputs) files.push({ path: ['quality', 'eval', 'inputs'], key: 'inputs', value: q.eval.inputs });
@@ -86,7 +88,11 @@ export const rule: Rule = {
         if (text === undefined) continue;
         let errors: LineError[];
         let empty: boolean;
-        if (f.key === 'problems') {
+        if (f.key === 'points') {
+          const r = parsePointsJsonl(text, APPROACHES);
+          errors = r.errors;
+          empty = r.points.length === 0;
+        } else if (f.key === 'problems') {
           const r = parseProblemsJsonl(text);
           errors = r.errors;
           empty = r.problems.length === 0;

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { checkJsonLines, lastBoxed, normalizeAnswer, parseProblemsJsonl, parseSearchAndLearnJsonl } from '../../../../server/src/core/quality/data';
+import { parseConfig } from '../../../../server/src/core/config/parse';
+import { APPROACHES } from '../../../../server/src/core/config/types';
+import { checkJsonLines, lastBoxed, normalizeAnswer, parsePointsJsonl, parseProblemsJsonl, parseSearchAndLearnJsonl } from '../../../../server/src/core/quality/data';
+import { qualityInputsFromTexts } from '../../../../server/src/core/quality/load';
 
 describe('core/quality/data', () => {
   it('reads per-problem JSONL and reports bad lines by number', () => {
@@ -43,5 +46,20 @@ describe('core/quality/data', () => {
       ['dvts', 4, 0.5, 2],
     ]);
     assert.match(parseSearchAndLearnJsonl('{"problem": "x"}\n').errors[0].message, /needs an "answer"/);
+  });
+});
+
+describe('core/quality/data: points files and the loader', () => {
+  it('reads points JSONL and loads every source of a config, with errors by file and line', () => {
+    assert.deepEqual(parsePointsJsonl('{"strategy": "dvts", "n": 16, "accuracy": 0.46}\n', APPROACHES).points, [{ strategy: 'dvts', n: 16, accuracy: 0.46, source: 'points file, row 1' }]);
+    const cfg = parseConfig('version: 1\nmodels: {}\nstrategy: { approach: dvts }\nquality:\n  points: p.jsonl\n  problems: r.jsonl\n  search_and_learn: s.jsonl\n').config;
+    const sal = JSON.stringify({ answer: '1', completions: ['\\boxed{1}', '\\boxed{2}'], 'pred_weighted@2': '\\boxed{1}' });
+    const r = qualityInputsFromTexts(cfg, { points: '{"strategy": "tta", "n": 2, "accuracy": 0.9}\n', problems: '{"id": "a", "correct": 1, "total": 2}\n', search_and_learn: sal + '\n' });
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.inputs.points.map((p) => [p.strategy, p.n, p.accuracy]), [['tta', 2, 0.9], ['dvts', 2, 1]]);
+    assert.deepEqual(r.inputs.problems, [{ id: 'a', correct: 1, total: 2 }]);
+    assert.ok(r.notes.some((n) => /not counted again/.test(n)));
+    const bad = qualityInputsFromTexts(cfg, { points: '{}\n' });
+    assert.deepEqual(bad.errors, [`quality.points 'p.jsonl': line 1: "strategy" must be one of ${APPROACHES.join(', ')}`]);
   });
 });

@@ -43,6 +43,8 @@ describe('core/quality/optimize', () => {
     const items = Object.entries(P).map(([name, [x, y]]) => ({ name, x, y }));
     assert.deepEqual(paretoFrontier(items, (t) => t.x, (t) => t.y).map((t) => t.name), ['G', 'A', 'C', 'F']);
     assert.deepEqual(paretoFrontier([{ x: NaN, y: 1 }], (t) => t.x, (t) => t.y), []);
+    // An equal accuracy at a higher cost (majority vote at n = 2 ties n = 1) is dominated.
+    assert.deepEqual(paretoFrontier([{ x: 1, y: 0.5 }, { x: 2, y: 0.5 + 1e-15 }, { x: 3, y: 0.6 }], (t) => t.x, (t) => t.y).map((t) => t.x), [1, 3]);
   });
 
   it('recommends the most accurate setting within the latency budget, and says the gain in one line', () => {

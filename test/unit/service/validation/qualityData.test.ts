@@ -101,6 +101,18 @@ describe('config: the quality section', () => {
     assert.deepEqual(run(rule, script, host({ ...GOOD, 'eval/score.mjs': 'export function score() { return 1; }' })), []);
   });
 
+  it('takes `points` as a JSON Lines file too (what ttc-lens eval writes) and checks its lines', () => {
+    const t = VALID + 'quality:\n  points: results/points.jsonl\n';
+    assert.equal(parseConfig(t).config.quality?.points_file, 'results/points.jsonl');
+    assert.deepEqual(parseConfig(t).problems, []);
+    const good = '{"strategy": "tta", "n": 4, "accuracy": 0.81, "problems": 120}\n';
+    assert.deepEqual(run(rule, t, host({ 'results/points.jsonl': good })), []);
+    const ps = run(rule, t, host({ 'results/points.jsonl': good + '{"strategy": "tta", "n": 4, "accuracy": 81}\n{"strategy": "vote", "n": 2, "accuracy": 0.5}\n' }));
+    assert.deepEqual(brief(t, ps), ['quality-data-invalid@results/points.jsonl']);
+    assert.match(ps[0].message, /^Measured points 'results\/points\.jsonl': line 2: "accuracy" must be a number between 0 and 1; line 3: "strategy" must be one of single, best_of_n/);
+    assert.deepEqual(brief(t, run(rule, t, host({}))), ['file-not-found@results/points.jsonl']);
+  });
+
   it('warns when two points for the same setting disagree', () => {
     const t = VALID + `quality:\n  points:\n    - { strategy: dvts, n: 16, accuracy: 0.5 }\n    - { strategy: dvts, n: 16, accuracy: 0.6 }\n`;
     const ps = run(rule, t, {});
