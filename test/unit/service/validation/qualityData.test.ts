@@ -131,4 +131,18 @@ describe('config: the quality section', () => {
     const h2 = await service.hover(doc, doc.positionAt(t.indexOf('accuracy: 0.62') + 2), {});
     assert.match((h2?.contents as { value: string }).value, /fraction between 0 and 1[\s\S]*Range: between 0 and 1/);
   });
+
+  it('completes quality file paths with JSON Lines files and keys inside quality', () => {
+    const dirs: Record<string, Array<{ name: string; isDirectory: boolean }>> = {
+      [abs('results')]: [{ name: 'per-problem.jsonl', isDirectory: false }, { name: 'notes.txt', isDirectory: false }, { name: 'old', isDirectory: true }],
+    };
+    const service = getLanguageService({ listDir: (p) => dirs[p] ?? [] });
+    const text = VALID + 'quality:\n  problems: results/';
+    const doc = TextDocument.create('file:///ws/cfg.ttc.yaml', 'ttc', 1, text);
+    const items = service.complete(doc, doc.positionAt(text.length), { fsPath });
+    assert.deepEqual(items.map((i) => i.label), ['per-problem.jsonl', 'old/']);
+    const keys = VALID + 'quality:\n  metric: acc\n  ';
+    const kd = TextDocument.create('file:///ws/cfg.ttc.yaml', 'ttc', 1, keys);
+    assert.deepEqual(service.complete(kd, kd.positionAt(keys.length), { fsPath }).map((i) => i.label), ['points', 'problems', 'search_and_learn', 'eval']);
+  });
 });
