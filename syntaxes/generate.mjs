@@ -21,7 +21,7 @@ const PROVIDERS = ENUMS.provider;
 const PRECISIONS = ENUMS.precision;
 const AGG = ENUMS.agg_strategy ?? [];
 const words = (xs) => [...xs].sort((a, b) => b.length - a.length || a.localeCompare(b)).join('|');
-const PATH_EXT = 'onnx|ort|json|data|npy|npz|pb';
+const PATH_EXT = 'onnx|ort|jsonl|json|data|npy|npz|pb|mjs';
 const end = '(?=\\s*(?:#.*)?$|\\s*[,\\]}])';
 const g = {
   $schema: 'https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json',

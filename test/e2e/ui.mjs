@@ -309,6 +309,38 @@ export async function uiFlows(page, { artifacts, log, activationOnly }) {
     await doc.locator('#chart-steps-0 canvas').first().waitFor();
     return await doc.locator('#status').innerText();
   });
+
+  await step('quantize from a code action: the config and its estimate change, Revert restores them', async () => {
+    await page.keyboard.press('Escape');
+    // Close the panel (a middle click on its tab) so the editor has its width back.
+    if (await panelTab.count()) await panelTab.click({ button: 'middle' });
+    await page.locator('.tabs-container .tab').filter({ hasText: 'over-budget.ttc.yaml' }).filter({ hasNotText: 'Benchmark' }).first().click();
+    // The code lens carries the estimate (the inlay hints too, but they may be past the editor's width).
+    const lens = page.locator('.codelens-decoration').filter({ hasText: /Estimate: .* p95/ }).first();
+    await lens.waitFor({ timeout: 60_000 });
+    const before = (await lens.innerText()).replace(/\s*\|.*$/s, '');
+    await clickToken(page, 'models/decoder-tiny.onnx');
+    await openCodeActions(page, 'models/decoder-tiny.onnx');
+    const action = page.locator('.action-widget .monaco-list-row').filter({ hasText: /Quantize gen to int8/ }).first();
+    await action.waitFor();
+    await action.click();
+    // Rewrite, verify at the plan's batches, edit the config, profile the new model: a notification says what was measured.
+    const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: /gen: int8: .*×.*SQNR/ }).first();
+    await toast.waitFor({ timeout: 240_000 });
+    const message = await toast.innerText();
+    await page.locator('.view-line').filter({ hasText: 'models/decoder-tiny.int8.onnx' }).first().waitFor();
+    await page.locator('.codelens-decoration').filter({ hasText: /Estimate: .* p95/ }).filter({ hasNotText: before }).first().waitFor({ timeout: 60_000 });
+    const after = (await lens.innerText()).replace(/\s*\|.*$/s, '');
+    await page.screenshot({ path: join(artifacts, 'quantize-fix.png') });
+    // The toast may have timed out by now: its buttons are then in the notification centre.
+    if (await toast.isVisible()) await toast.getByRole('button', { name: 'Revert' }).click();
+    else {
+      await palette(page, 'Notifications: Show Notifications');
+      await page.locator('.notifications-center .notification-list-item').filter({ hasText: /gen: int8/ }).first().getByRole('button', { name: 'Revert' }).click();
+    }
+    await page.locator('.view-line').filter({ hasText: 'models/decoder-tiny.onnx' }).filter({ hasNotText: 'int8' }).first().waitFor();
+    return { message: message.slice(0, 300), before, after };
+  });
   return results;
 }
 

@@ -4,6 +4,7 @@ import * as estimate from './estimate';
 import * as bench from './bench';
 import * as quantize from './quantize';
 import * as prune from './prune';
+import * as optimize from './optimize';
 
 export interface CliCommand {
   summary: string;
@@ -19,4 +20,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   bench: { summary: "Run a config's strategy for real and compare it with the estimate", run: bench.run },
   quantize: { summary: 'Quantize a model to int8 or int4 beside it, then verify it (speed, fidelity)', run: quantize.run },
   prune: { summary: 'Prune feed-forward units / conv channels (structured) beside it, then verify it', run: prune.run },
+  optimize: { summary: 'Quality curves, the Pareto frontier and the most accurate setting within the budget', run: optimize.run },
 };

@@ -3,7 +3,7 @@
  * unparseable unit is left out (checkStructure has already reported it), so consumers can trust every
  * field that is present.
  */
-import { APPROACHES, PRECISIONS, PROVIDERS, type Approach, type Budget, type CascadeStage, type Hardware, type ModelEntry, type Strategy, type TtcConfig, type Workload } from './types';
+import { APPROACHES, PRECISIONS, PROVIDERS, type Approach, type Budget, type CascadeStage, type Hardware, type ModelEntry, type Quality, type QualityPoint, type Strategy, type TtcConfig, type Workload } from './types';
 import { parseUnit } from './units';
 
 type Obj = Record<string, unknown>;
@@ -108,6 +108,33 @@ function budget(v: unknown): Budget {
   });
 }
 
+/** `quality`, leniently: a point lacking its strategy, a whole n ≥ 1 or an accuracy in 0..1 is dropped. */
+function quality(v: unknown): Quality | undefined {
+  const o = obj(v);
+  if (!o) return undefined;
+  const points: QualityPoint[] | undefined = Array.isArray(o.points)
+    ? o.points.flatMap((p) => {
+        const po = obj(p);
+        const strategy = po && oneOf(po.strategy, APPROACHES);
+        const n = po && int(po.n);
+        const accuracy = po && num(po.accuracy);
+        if (!po || !strategy || n === undefined || n < 1 || accuracy === undefined || accuracy < 0 || accuracy > 1) return [];
+        const problems = int(po.problems);
+        return [clean<QualityPoint>({ strategy, n, accuracy, problems: problems !== undefined && problems >= 1 ? problems : undefined })];
+      })
+    : undefined;
+  const eo = obj(o.eval);
+  const ns = eo && Array.isArray(eo.n) ? eo.n.filter((x): x is number => int(x) !== undefined && (x as number) >= 1) : undefined;
+  return clean<Quality>({
+    metric: str(o.metric),
+    points,
+    points_file: str(o.points),
+    problems: str(o.problems),
+    search_and_learn: str(o.search_and_learn),
+    eval: eo ? clean({ inputs: str(eo.inputs), labels: str(eo.labels), metric: str(eo.metric), n: ns }) : undefined,
+  });
+}
+
 /** The typed config for a document value (anything: null, a string, a list… gives an empty config). */
 export function normalize(raw: unknown): TtcConfig {
   const o = obj(raw) ?? {};
@@ -121,5 +148,6 @@ export function normalize(raw: unknown): TtcConfig {
     workload: workload(o.workload),
     hardware: hardware(o.hardware),
     budget: budget(o.budget),
+    quality: quality(o.quality),
   });
 }

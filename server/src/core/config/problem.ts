@@ -38,10 +38,12 @@ export interface ProblemData {
   'param-not-applicable': AtPath & { approach: string };
   'model-source': { model: string };
   'not-onnx': { model: string };
-  'file-not-found': { model: string; key: string; path: string; absPath: string; suggestion?: string };
+  /** `model` for a model's files; absent for quality data files (`key` is then the path, e.g. `quality.problems`). */
+  'file-not-found': { model?: string; key: string; path: string; absPath: string; suggestion?: string };
   'model-config-invalid': { model: string; path: string; absPath: string };
   'model-file-invalid': { model: string; key: string; path: string; absPath: string };
-  'outside-workspace': { model: string; key: string; path: string; absPath: string };
+  'outside-workspace': { model?: string; key: string; path: string; absPath: string };
+  'quality-data-invalid': AtPath & { absPath: string; line?: number };
   inconsistent: AtPath;
   unreadable: never;
   internal: never;

@@ -23,6 +23,7 @@ export interface SchemaNode {
   exclusiveMinimum?: number;
   exclusiveMaximum?: number;
   minItems?: number;
+  maxItems?: number;
   minLength?: number;
   pattern?: string;
   $ref?: string;

@@ -155,6 +155,8 @@ function describe(e: ErrorObject, path: Path, raw: unknown, doc: Document, fallb
       return { message: `'${where}' is ${valueWords(value)}; it must be ${boundsWords(s)}.`, severity: 'error', range: vRange, code: 'out-of-range', data: { path } };
     case 'minItems':
       return { message: `'${where}' needs at least ${String(params.limit)} entries.`, severity: 'error', range: vRange, code: 'out-of-range', data: { path } };
+    case 'maxItems':
+      return { message: `'${where}' has more than ${String(params.limit)} entries.`, severity: 'error', range: vRange, code: 'out-of-range', data: { path } };
     case 'minLength':
       return { message: `'${where}' must not be empty.`, severity: 'error', range: vRange, code: 'invalid-value', data: { path } };
     case 'pattern': {

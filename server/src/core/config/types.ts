@@ -120,6 +120,43 @@ export interface Budget {
   cost_per_1k_usd?: number;
 }
 
+/** One measured accuracy (`quality.points[]`): a strategy at N samples. */
+export interface QualityPoint {
+  strategy: Approach;
+  n: number;
+  /** Fraction 0..1. */
+  accuracy: number;
+  /** Problems it was measured on (sets the confidence interval). */
+  problems?: number;
+}
+
+/** The built-in eval metrics; anything else in `quality.eval.metric` is a scoring script's path. */
+export const EVAL_METRICS = ['exact_match', 'top1', 'cer'] as const;
+export type EvalMetric = (typeof EVAL_METRICS)[number];
+
+/** `quality.eval`: what `ttc-lens eval` runs (paths relative to the config file). */
+export interface QualityEval {
+  inputs?: string;
+  labels?: string;
+  /** A built-in metric or a scoring script's path (`.mjs`/`.js`). */
+  metric?: string;
+  n?: number[];
+}
+
+/** `quality`: accuracy data for the strategy (paths relative to the config file). */
+export interface Quality {
+  /** Label of the accuracy measure for reports. */
+  metric?: string;
+  points?: QualityPoint[];
+  /** `points` written as a path: JSON Lines of `{strategy, n, accuracy, problems?}` (what `ttc-lens eval` writes). */
+  points_file?: string;
+  /** Per-problem JSONL `{id, correct, total, difficulty?}`. */
+  problems?: string;
+  /** HF search-and-learn output JSONL. */
+  search_and_learn?: string;
+  eval?: QualityEval;
+}
+
 export interface TtcConfig {
   version: number;
   models: Record<string, ModelEntry>;
@@ -127,6 +164,7 @@ export interface TtcConfig {
   workload: Workload;
   hardware: Hardware;
   budget: Budget;
+  quality?: Quality;
 }
 
 /** Approaches that run a classifier-style model per query or stage rather than generating tokens. */

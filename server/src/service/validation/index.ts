@@ -9,13 +9,14 @@ import { rule as applicability } from './applicability';
 import { rule as modelFiles } from './modelFiles';
 import { rule as consistency } from './consistency';
 import { rule as modelConfigFile } from './modelConfigFile';
+import { rule as qualityData } from './qualityData';
 
 export type { Rule, RuleDoc } from './rule';
 
 /** Cap per document so a pathological file cannot flood an editor or a CI log. */
 export const MAX_PROBLEMS = 200;
 
-export const RULES: Rule[] = [references, modelRequired, verifierRequired, dvtsDivisibility, applicability, modelFiles, modelConfigFile, consistency];
+export const RULES: Rule[] = [references, modelRequired, verifierRequired, dvtsDivisibility, applicability, modelFiles, modelConfigFile, qualityData, consistency];
 
 /** Problems of the parsed config plus those of every rule; a rule that throws reports itself, never breaks the rest. */
 export function validateConfig(doc: RuleDoc, parsed: ParsedConfig): Problem[] {
