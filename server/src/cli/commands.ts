@@ -2,6 +2,7 @@ import * as check from './check';
 import * as profile from './profile';
 import * as estimate from './estimate';
 import * as bench from './bench';
+import * as evalCmd from './eval';
 
 export interface CliCommand {
   summary: string;
@@ -15,4 +16,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   profile: { summary: 'Analyse (--static) or measure an ONNX model on this machine', run: profile.run },
   estimate: { summary: "Latency, cost and memory of a config's strategy on this machine", run: estimate.run },
   bench: { summary: "Run a config's strategy for real and compare it with the estimate", run: bench.run },
+  eval: { summary: "Run a config's quality.eval: accuracy and latency per strategy and n", run: evalCmd.run },
 };

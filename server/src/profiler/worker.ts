@@ -30,6 +30,7 @@ type Runtime = {
   eps: typeof import('./eps');
   points: typeof import('./points');
   execute: typeof import('./execute');
+  evalRun: typeof import('./evalRun');
   version: string;
 };
 let runtime: Runtime | ProfileFailure | undefined;
@@ -45,8 +46,10 @@ function loadRuntime(): Runtime | ProfileFailure {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const execute = require('./execute') as typeof import('./execute');
       // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const evalRun = require('./evalRun') as typeof import('./evalRun');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const version = (require('./runtime') as typeof import('./runtime')).ortVersion;
-      runtime = { measure, eps, points, execute, version };
+      runtime = { measure, eps, points, execute, evalRun, version };
     } catch (e) {
       const f = classifyFailure(e, 'load');
       runtime = { ...f, kind: 'runtime-load', message: f.message.replace(/^[^:]*:/, 'ONNX Runtime failed to load:') };
@@ -68,6 +71,7 @@ async function handle(req: WorkerRequest): Promise<void> {
     else if (req.type === 'points') send({ id: req.id, type: 'result', result: await rt.points.measurePoints(req.options, progress) });
     else if (req.type === 'copyBandwidth') send({ id: req.id, type: 'result', result: await rt.points.copyBandwidth(progress) });
     else if (req.type === 'execute') send({ id: req.id, type: 'result', result: await rt.execute.execute(req.options, progress) });
+    else if (req.type === 'eval') send({ id: req.id, type: 'result', result: await rt.evalRun.runEval(req.options, progress) });
     else send({ id: (req as { id: number }).id, type: 'error', failure: { kind: 'crashed', message: `unknown request ${(req as { type: string }).type}` } });
   } catch (e) {
     const f = e instanceof rt.measure.MeasureError ? e.failure : classifyFailure(e, 'run');
