@@ -3,7 +3,7 @@
  * CLI or the language server): a CTC text recognizer (PaddleOCR's PP-OCR rec models) over labelled
  * lines at each test-time-compute setting of core/eval/protocol.ts. Every line of every setting is
  * timed end to end — view preprocessing, every session run, CTC decoding and the vote — after one
- * warm-up line at the largest batch. Images are decoded before any timing (file reading is not the
+ * warm-up line at the largest batch; settings take turns line by line, so load drift is shared. Images are decoded before any timing (file reading is not the
  * model's cost). The labels never reach this process.
  */
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { majorityPosterior } from '../core/estimate/plan';
 import { ctcGreedy, loadDictionary, type Decoded } from '../core/eval/ctc';
 import { applyView, decodePng, REC_MIN_WIDTH, toBatch, VIEWS, type RgbImage } from '../core/eval/image';
 import { normalize, quantile, vote } from '../core/eval/score';
-import type { EvalRequestOptions, EvalRunResult, LineRun, SettingRun } from '../core/eval/protocol';
+import type { EvalRequestOptions, EvalRunResult, EvalSetting, LineRun, SettingRun } from '../core/eval/protocol';
 import { MeasureError } from './measure';
 import { floatTensor } from './runtime';
 import { environment, loadAverage, Sessions, type OpenSession } from './sessions';
@@ -86,67 +86,59 @@ export async function runEval(o: EvalRequestOptions, progress: Progress): Promis
     }
     const warmupMs = now() - w0;
 
-    const runs: SettingRun[] = [];
-    // The cascade's first pass is shared by every n (one timed run per line).
-    let firstPass: Array<{ d: Decoded; ms: number }> | undefined;
-    let done = 0;
-    const total = o.settings.length * images.length;
-    for (const setting of o.settings) {
-      const lines: LineRun[] = [];
-      let escalateBelow: number | undefined;
-      const n = Math.max(1, Math.floor(setting.n));
-      if (setting.strategy === 'cascade') {
-        if (!firstPass) {
-          firstPass = [];
-          for (const img of images) {
-            const t0 = now();
-            const [d] = await cheap.views(img, 0, 1);
-            firstPass.push({ d, ms: now() - t0 });
-          }
-        }
-        escalateBelow = escalate > 0 ? quantile(firstPass.map((f) => f.d.confidence), escalate) : -Infinity;
+    // The cascade's escalation threshold: the `escalate` quantile of the first-pass confidences over
+    // the whole set, from an untimed calibration pass (a deployment fixes its threshold beforehand).
+    let escalateBelow = -Infinity;
+    if (o.settings.some((s) => s.strategy === 'cascade') && escalate > 0) {
+      progress('cascade: calibrating the escalation threshold', 0);
+      const conf: number[] = [];
+      for (const img of images) conf.push((await cheap.views(img, 0, 1))[0].confidence);
+      escalateBelow = quantile(conf, escalate);
+    }
+    const settings = o.settings.map((s) => ({ strategy: s.strategy, n: Math.max(1, Math.floor(s.n)) }));
+    const lines: LineRun[][] = settings.map(() => []);
+    // Line by line, every setting in turn (starting one setting further on each line), so that a
+    // change of the machine's load over the run weighs on every setting alike.
+    for (const [i, img] of images.entries()) {
+      for (let k = 0; k < settings.length; k++) {
+        const j = (i + k) % settings.length;
+        lines[j][i] = await runLine(settings[j], img);
       }
-      for (const [i, img] of images.entries()) {
-        const t0 = now();
-        let line: LineRun;
-        switch (setting.strategy) {
-          case 'single':
-          case 'tta': {
-            const ds = await rec.views(img, 0, setting.strategy === 'single' ? 1 : n);
-            const v = vote(ds);
-            line = { text: v.text, confidence: v.confidence, views: ds.length, ms: now() - t0, ...(setting.strategy === 'tta' ? { answers: ds.map((d) => normalize(d.text)) } : {}) };
-            break;
-          }
-          case 'early_exit': {
-            const ds: Decoded[] = [];
-            let v = vote([]);
-            while (ds.length < n) {
-              ds.push(...(await rec.views(img, ds.length, Math.min(n, ds.length + wave))));
-              v = vote(ds);
-              if (majorityPosterior(v.votes, ds.length - v.votes) >= threshold) break;
-            }
-            line = { text: v.text, confidence: v.confidence, views: ds.length, ms: now() - t0 };
-            break;
-          }
-          case 'cascade': {
-            const first = firstPass![i];
-            if (n <= 1 || first.d.confidence >= escalateBelow!) {
-              line = { text: normalize(first.d.text), confidence: first.d.confidence, views: 1, ms: first.ms };
-            } else {
-              const ds = sameModel ? [first.d, ...(await rec.views(img, 1, n))] : await rec.views(img, 0, n);
-              const v = vote(ds);
-              line = { text: v.text, confidence: v.confidence, views: (sameModel ? 0 : 1) + ds.length, ms: first.ms + (now() - t0), escalated: true };
-            }
-            break;
-          }
-          default:
-            throw invalid(`unknown eval strategy '${(setting as { strategy: string }).strategy}'`);
+      progress(`line ${i + 1}/${images.length}`, (i + 1) / Math.max(1, images.length));
+    }
+    const runs: SettingRun[] = settings.map((setting, j) => ({ setting, lines: lines[j], ...(setting.strategy === 'cascade' && Number.isFinite(escalateBelow) ? { escalateBelow } : {}) }));
+
+    async function runLine(setting: EvalSetting, img: RgbImage): Promise<LineRun> {
+      const n = setting.n;
+      const t0 = now();
+      switch (setting.strategy) {
+        case 'single':
+        case 'tta': {
+          const ds = await rec.views(img, 0, setting.strategy === 'single' ? 1 : n);
+          const v = vote(ds);
+          return { text: v.text, confidence: v.confidence, views: ds.length, ms: now() - t0, ...(setting.strategy === 'tta' ? { answers: ds.map((d) => normalize(d.text)) } : {}) };
         }
-        lines.push(line);
-        done++;
-        progress(`${setting.strategy} n=${n}: line ${i + 1}/${images.length}`, done / Math.max(1, total));
+        case 'early_exit': {
+          const ds: Decoded[] = [];
+          let v = vote([]);
+          while (ds.length < n) {
+            ds.push(...(await rec.views(img, ds.length, Math.min(n, ds.length + wave))));
+            v = vote(ds);
+            if (majorityPosterior(v.votes, ds.length - v.votes) >= threshold) break;
+          }
+          return { text: v.text, confidence: v.confidence, views: ds.length, ms: now() - t0 };
+        }
+        case 'cascade': {
+          const [first] = await cheap.views(img, 0, 1);
+          if (n <= 1 || first.confidence >= escalateBelow) return { text: normalize(first.text), confidence: first.confidence, views: 1, ms: now() - t0 };
+          // Escalated: n views on the model; when it is the first stage's model, view 0 is the first pass.
+          const ds = sameModel ? [first, ...(await rec.views(img, 1, n))] : await rec.views(img, 0, n);
+          const v = vote(ds);
+          return { text: v.text, confidence: v.confidence, views: (sameModel ? 0 : 1) + ds.length, ms: now() - t0, escalated: true };
+        }
+        default:
+          throw invalid(`unknown eval strategy '${(setting as { strategy: string }).strategy}'`);
       }
-      runs.push({ setting: { strategy: setting.strategy, n }, lines, ...(escalateBelow !== undefined && Number.isFinite(escalateBelow) ? { escalateBelow } : {}) });
     }
     return { runs, loadMs, warmupMs, env: environment(sessions.spec), load: [load0, loadAverage()] };
   } finally {

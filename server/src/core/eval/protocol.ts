@@ -13,7 +13,7 @@ import type { SessionModel, SessionSettings } from '../estimate/protocol';
  * - early_exit: views one wave at a time (`wave` views per run) until the leading string is decided
  *   (Adaptive-Consistency's Beta rule at `threshold`, as in docs/estimates.md) or n views are used.
  * - cascade: view 0 on the cheap model; lines whose confidence is below the `escalate` quantile of
- *   the first-pass confidences go on to n views on the model (when the cheap model is the model,
+ *   the first-pass confidences over the set (an untimed calibration pass) go on to n views on the model (when the cheap model is the model,
  *   the first pass is view 0 and the escalation adds views 1..n−1), voted.
  */
 export type EvalStrategy = 'single' | 'tta' | 'early_exit' | 'cascade';
