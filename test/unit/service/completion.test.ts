@@ -38,7 +38,7 @@ const labels = (items: CompletionItem[]) => items.map((c) => c.label);
 describe('service/completion', () => {
   it('offers top-level keys not yet present, required first', () => {
     const items = complete('version: 1\n|');
-    assert.deepEqual(labels(items), ['models', 'strategy', 'workload', 'hardware', 'budget']);
+    assert.deepEqual(labels(items), ['models', 'strategy', 'workload', 'hardware', 'budget', 'quality']);
     assert.equal(items[0].detail, 'required');
     assert.equal(items[0].insertText, 'models:\n  ');
     assert.match((items[1].documentation as { value: string }).value, /test-time compute strategy/);

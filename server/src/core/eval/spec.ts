@@ -17,6 +17,7 @@ import { parse } from 'yaml';
 import { resolveModelPath } from '../config/parse';
 import type { TtcConfig } from '../config/types';
 import type { SessionModel } from '../estimate/protocol';
+import { VIEWS } from './image';
 
 export interface EvalSpec {
   inputs: string;
@@ -67,7 +68,7 @@ export function readEvalSpec(configFile: string, text: string): { spec?: EvalSpe
   let n = [1, 2, 4, 8];
   if (e.n !== undefined) {
     const list = Array.isArray(e.n) ? e.n : [e.n];
-    if (!list.length || !list.every((x) => Number.isInteger(x) && (x as number) >= 1 && (x as number) <= 64)) errors.push('quality.eval.n must be a whole number or a list of whole numbers from 1 to 64');
+    if (!list.length || !list.every((x) => Number.isInteger(x) && (x as number) >= 1 && (x as number) <= VIEWS.length)) errors.push(`quality.eval.n must be a whole number or a list of whole numbers from 1 to ${VIEWS.length} (the views defined)`);
     else n = [...new Set(list as number[])].sort((a, b) => a - b);
   }
   if (!BUILTIN_METRICS.includes(metric) && !/\.(mjs|js|cjs)$/.test(metric)) errors.push(`quality.eval.metric '${metric}' is not exact_match, top1, cer or a script (.mjs)`);

@@ -129,7 +129,7 @@ describe('core/eval: OCR preprocessing, CTC decoding, votes', () => {
     assert.match(readEvalSpec(file, 'version: 1\n').errors[0], /no quality\.eval block/);
     assert.deepEqual(readEvalSpec(file, 'quality: { eval: { inputs: a, metric: f1, n: [0] } }').errors, [
       'quality.eval.labels (a JSONL file of expected outputs) is required',
-      'quality.eval.n must be a whole number or a list of whole numbers from 1 to 64',
+      'quality.eval.n must be a whole number or a list of whole numbers from 1 to 16 (the views defined)',
       "quality.eval.metric 'f1' is not exact_match, top1, cer or a script (.mjs)",
     ]);
   });
