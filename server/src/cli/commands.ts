@@ -5,6 +5,7 @@ import * as bench from './bench';
 import * as quantize from './quantize';
 import * as prune from './prune';
 import * as optimize from './optimize';
+import * as evalCmd from './eval';
 
 export interface CliCommand {
   summary: string;
@@ -21,4 +22,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   quantize: { summary: 'Quantize a model to int8 or int4 beside it, then verify it (speed, fidelity)', run: quantize.run },
   prune: { summary: 'Prune feed-forward units / conv channels (structured) beside it, then verify it', run: prune.run },
   optimize: { summary: 'Quality curves, the Pareto frontier and the most accurate setting within the budget', run: optimize.run },
+  eval: { summary: "Run a config's quality.eval: accuracy and latency per strategy and n", run: evalCmd.run },
 };

@@ -66,6 +66,11 @@ export function toFeeds(inputs: InputTensor[]): Feeds {
   return f;
 }
 
+/** A float32 tensor over `data` (no copy). */
+export function floatTensor(data: Float32Array, dims: readonly number[]): ort.Tensor {
+  return new ort.Tensor('float32', data, dims);
+}
+
 /** A runtime output reused as the next step's input (KV cache stepping). */
 export function outputAsTensor(v: ort.OnnxValue): ort.Tensor {
   return v as ort.Tensor;

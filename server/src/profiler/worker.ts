@@ -32,6 +32,7 @@ type Runtime = {
   execute: typeof import('./execute');
   proxy: typeof import('./proxy');
   rewrite: typeof import('./rewrite');
+  evalRun: typeof import('./evalRun');
   version: string;
 };
 let runtime: Runtime | ProfileFailure | undefined;
@@ -51,8 +52,10 @@ function loadRuntime(): Runtime | ProfileFailure {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const rewrite = require('./rewrite') as typeof import('./rewrite');
       // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const evalRun = require('./evalRun') as typeof import('./evalRun');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const version = (require('./runtime') as typeof import('./runtime')).ortVersion;
-      runtime = { measure, eps, points, execute, proxy, rewrite, version };
+      runtime = { measure, eps, points, execute, proxy, rewrite, evalRun, version };
     } catch (e) {
       const f = classifyFailure(e, 'load');
       runtime = { ...f, kind: 'runtime-load', message: f.message.replace(/^[^:]*:/, 'ONNX Runtime failed to load:') };
@@ -76,6 +79,7 @@ async function handle(req: WorkerRequest): Promise<void> {
     else if (req.type === 'buildProxy') send({ id: req.id, type: 'result', result: await rt.proxy.buildProxy(req.options, progress) });
     else if (req.type === 'execute') send({ id: req.id, type: 'result', result: await rt.execute.execute(req.options, progress) });
     else if (req.type === 'verifyRewrite') send({ id: req.id, type: 'result', result: await rt.rewrite.verifyRewrite(req.options, progress) });
+    else if (req.type === 'eval') send({ id: req.id, type: 'result', result: await rt.evalRun.runEval(req.options, progress) });
     else send({ id: (req as { id: number }).id, type: 'error', failure: { kind: 'crashed', message: `unknown request ${(req as { type: string }).type}` } });
   } catch (e) {
     const f = e instanceof rt.measure.MeasureError ? e.failure : classifyFailure(e, 'run');

@@ -1,0 +1,205 @@
+/**
+ * `ttc-lens eval <config.ttc.yaml> [--json] [-o DIR] [--strategies LIST] [--limit K]`: run the
+ * config's `quality.eval` — a text recognizer over labelled lines — at every n of the block with the
+ * single pass, test-time augmentation, early exit and a cascade, in a fresh profiler process
+ * (core/estimate/execute.ts → profiler/evalRun.ts), and report accuracy, character error rate and
+ * real latency per setting and, per line, which settings turned a wrong single-pass answer right.
+ * Exit 1 when the eval cannot run, 2 on usage errors.
+ */
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { sessionSettings } from '../core/estimate/pipeline';
+import { evalFresh } from '../core/estimate/execute';
+import { fmtMs } from '../core/estimate/format';
+import type { EvalRunResult } from '../core/eval/protocol';
+import { builtinScorer, scoreRun, scriptScorer, settingsFor, type PointRow, type ProblemRow, type Scorer } from '../core/eval/report';
+import { evalModels, readEvalSpec, readLabels } from '../core/eval/spec';
+import { loadConfig, parsePositiveInt, progressLine } from './estimate';
+
+const STRATEGIES = ['tta', 'early_exit', 'cascade'] as const;
+type Strategy = (typeof STRATEGIES)[number];
+
+const USAGE = `Usage: ttc-lens eval <config.ttc.yaml> [options]
+
+Runs the config's quality.eval block for real (in the profiler process): a CTC text recognizer
+(PaddleOCR's PP-OCR rec) over the labelled lines, once per line with one view, then at every n of
+the block with test-time augmentation (n views, vote), early exit (views one wave at a time until
+the vote is decided: strategy.threshold, strategy.wave) and a cascade (one view on the first stage's
+model, the least confident lines — stages[0].escalate of them — escalated to n views). Every line of
+every setting is timed end to end. Reports accuracy, character error rate and latency per setting,
+and per line whether extra compute turned a wrong single-pass answer right.
+
+Options:
+  --json               JSON output: config, metric, points, problems (docs/cli.md).
+  -o, --out DIR        Write DIR/problems.jsonl (per line: id, correct, total, …) and DIR/points.jsonl
+                       (per setting: strategy, n, accuracy, latency_p50_ms, …).
+  --strategies LIST    Comma-separated subset of tta,early_exit,cascade (default: all three).
+  --limit K            Only the first K labelled lines.
+  -h, --help           Show this help.
+
+Exit codes: 0 ran, 1 could not run, 2 bad arguments.`;
+
+interface Args {
+  config: string;
+  json: boolean;
+  out?: string;
+  strategies: Strategy[];
+  limit?: number;
+}
+
+function parseArgs(args: string[]): Args {
+  const a: Partial<Args> & { strategies: Strategy[] } = { json: false, strategies: [...STRATEGIES] };
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
+    const val = () => {
+      const v = inline ?? args[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--json') a.json = true;
+    else if (flag === '-o' || flag === '--out') a.out = val();
+    else if (flag === '--limit') a.limit = parsePositiveInt('--limit', val(), 1_000_000);
+    else if (flag === '--strategies') {
+      const list = val().split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = list.filter((s) => !(STRATEGIES as readonly string[]).includes(s));
+      if (bad.length) throw new Error(`unknown strategy '${bad[0]}' (tta, early_exit, cascade)`);
+      a.strategies = list as Strategy[];
+    } else if (flag.startsWith('-')) throw new Error(`unknown option '${args[i]}'`);
+    else if (a.config) throw new Error(`one config at a time ('${a.config}', '${args[i]}')`);
+    else a.config = args[i];
+  }
+  if (!a.config) throw new Error('a config file is required');
+  return a as Args;
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+export function formatText(file: string, info: { lines: number; metric: string; model: string; threads: number }, r: EvalRunResult, points: PointRow[], problems: ProblemRow[]): string {
+  const L: string[] = [];
+  const row = (k: string, v: string) => L.push(`${k.padEnd(14)} ${v}`);
+  row('Config', file);
+  row('Eval', `${info.lines} lines · metric ${info.metric} · ${info.model} · ${info.threads} thread(s)`);
+  L.push('');
+  L.push(`${'Setting'.padEnd(18)}${'Accuracy'.padStart(9)}${'CER'.padStart(8)}${'p50'.padStart(10)}${'p95'.padStart(10)}${'views'.padStart(7)}  helped/hurt`);
+  for (const p of points) {
+    const name = `${p.strategy} n=${p.n}`;
+    L.push(`${name.padEnd(18)}${pct(p.accuracy).padStart(9)}${pct(p.cer).padStart(8)}${fmtMs(p.latency_p50_ms).padStart(10)}${fmtMs(p.latency_p95_ms).padStart(10)}${p.views_mean.toFixed(2).padStart(7)}  +${p.helped}/−${p.hurt}`);
+  }
+  L.push('');
+  const esc = points.find((p) => p.strategy === 'cascade');
+  if (esc?.escalate_below !== undefined) row('Cascade', `escalates lines whose first-pass confidence is below ${esc.escalate_below.toFixed(3)} (${pct(esc.escalated ?? 0)} of them)`);
+  const agree = points.filter((p) => p.agreement !== undefined).pop();
+  if (agree) row('Agreement', `${pct(agree.agreement!)} of the views agree with the vote at tta n=${agree.n} (a measured workload.agreement)`);
+  const helped = problems.filter((p) => p.helped_by.length);
+  row('Helped', helped.length ? helped.map((p) => `${p.id} (${p.helped_by.join(', ')})`).join('; ') : 'no line: extra compute turned no wrong single-pass answer right');
+  const hurt = problems.filter((p) => p.hurt);
+  if (hurt.length) row('Hurt', hurt.map((p) => p.id).join(', '));
+  row('Load average', `${r.load[0].toFixed(2)} before, ${r.load[1].toFixed(2)} after (${r.env.machine.logicalCores} logical cores)`);
+  return L.join('\n');
+}
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  let a: Args;
+  try {
+    a = parseArgs(args);
+  } catch (e) {
+    process.stderr.write(`ttc-lens eval: ${e instanceof Error ? e.message : String(e)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const fail = (m: string) => {
+    process.stderr.write(`ttc-lens eval: ${m}\n`);
+    return 1;
+  };
+  const loaded = loadConfig(a.config);
+  if (loaded.errors.length) {
+    for (const e of loaded.errors) process.stderr.write(`${e}\n`);
+    return fail(`fix the errors above first (ttc-lens check ${a.config}).`);
+  }
+  const { spec, errors } = readEvalSpec(loaded.file, readFileSync(loaded.file, 'utf8'));
+  if (!spec) return fail(errors.join('; '));
+  if (spec.metric === 'top1') return fail('metric top1 scores a classifier; this eval runs a CTC text recognizer (exact_match, cer or a script)');
+  if (!spec.dictionary) return fail('quality.eval.dictionary (the recognizer\'s characters, one per line) is required for a text recognizer');
+  const config = loaded.config;
+  const models = evalModels(config, loaded.file);
+  if (!models.model) return fail(`the config's strategy names no model with an ONNX file to evaluate${models.names.model ? ` ('${models.names.model}')` : ''}`);
+  for (const m of [models.model, models.cheap]) {
+    if (!m) continue;
+    try {
+      statSync(m.path);
+    } catch {
+      return fail(`${path.relative(process.cwd(), m.path)} is missing${/ppocr/.test(m.path) ? ' (node scripts/ocr-model.mjs copies the PaddleOCR recognizer there)' : ''}`);
+    }
+  }
+  let scorer: Scorer;
+  let labels;
+  try {
+    scorer = builtinScorer(spec.metric) ?? (await scriptScorer(spec.metric));
+    labels = readLabels(spec);
+  } catch (e) {
+    return fail(e instanceof Error ? e.message : String(e));
+  }
+  if (a.limit) labels = labels.slice(0, a.limit);
+  const s = config.strategy;
+  const settings = settingsFor(spec.n, a.strategies);
+  const session = sessionSettings(config);
+  const progress = progressLine(a.json);
+  const ac = new AbortController();
+  const onSignal = () => ac.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let outcome;
+  try {
+    outcome = await evalFresh(
+      {
+        model: models.model,
+        ...(models.cheap ? { cheap: models.cheap } : {}),
+        session,
+        dictionary: spec.dictionary,
+        inputs: labels.map((l) => ({ id: l.id, file: l.file })),
+        settings,
+        ...(s?.threshold !== undefined ? { threshold: s.threshold } : {}),
+        ...(s?.wave !== undefined ? { wave: s.wave } : {}),
+        ...(s?.approach === 'cascade' && s.stages?.[0]?.escalate !== undefined ? { escalate: s.stages[0].escalate } : {}),
+      },
+      { signal: ac.signal, onProgress: progress },
+    );
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (progress) process.stderr.write('\r\x1b[K');
+  if (!outcome.ok) return fail(`the eval failed: ${outcome.failure.message}`);
+  const r = outcome.value;
+  const { problems, points } = scoreRun(labels, r, scorer, s?.approach);
+  if (a.out) {
+    mkdirSync(a.out, { recursive: true });
+    writeFileSync(path.join(a.out, 'problems.jsonl'), problems.map((p) => JSON.stringify(p)).join('\n') + '\n');
+    writeFileSync(path.join(a.out, 'points.jsonl'), points.map((p) => JSON.stringify(p)).join('\n') + '\n');
+  }
+  const metric = spec.metric.includes(path.sep) ? path.relative(path.dirname(loaded.file), spec.metric) : spec.metric;
+  if (a.json) {
+    const json = {
+      config: loaded.file,
+      metric,
+      model: models.model.path,
+      ...(models.cheap ? { cheap_model: models.cheap.path } : {}),
+      env: r.env,
+      load_average: r.load,
+      warmup_ms: r.warmupMs,
+      points,
+      problems,
+    };
+    process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  } else {
+    const model = `${models.names.model} (${path.basename(models.model.path)})${models.cheap ? `, first stage ${models.names.cheap}` : ''}`;
+    process.stdout.write(formatText(path.basename(loaded.file), { lines: labels.length, metric, model, threads: r.env.threads }, r, points, problems) + '\n');
+    if (a.out) process.stdout.write(`${'Wrote'.padEnd(14)} ${path.join(a.out, 'problems.jsonl')}, ${path.join(a.out, 'points.jsonl')}\n`);
+  }
+  return 0;
+}
