@@ -116,12 +116,12 @@ export function paretoFrontier<T>(items: readonly T[], x: (t: T) => number, y: (
   return out;
 }
 
-/** The N values a curve is read at: powers of two up to its reach (and the measured ones). */
+/** The N values a curve is read at: powers of two up to its reach, the measured ones, and the config's own N (even past the reach: it is then listed, not recommended). */
 function gridOf(c: StrategyCurve, extra: number[]): number[] {
   if (c.law === 'single-point') return [c.kMax];
   const ks = new Set<number>(c.measured.map((m) => m.k));
   for (let k = 1; k <= Math.min(MAX_N, c.reach); k *= 2) ks.add(k);
-  for (const e of extra) if (e <= c.reach) ks.add(e);
+  for (const e of extra) if (e <= MAX_N) ks.add(e);
   return [...ks].sort((a, b) => a - b);
 }
 

@@ -90,6 +90,12 @@ describe('core/quality/optimize', () => {
     const r = recommend(config('{ approach: self_consistency, model: gen, n: 2 }', '100s'), model, handPrice({ self_consistency: 1 }));
     const c = model.curves[0];
     assert.ok(r.best!.n <= c.reach, `${r.best!.n} within reach ${c.reach}`);
+    // The config's own N past the reach is still compared (listed as beyond reach, never recommended).
+    const far = recommend(config('{ approach: self_consistency, model: gen, n: 512 }', '100s'), model, handPrice({ self_consistency: 1 }));
+    assert.equal(far.current?.n, 512);
+    assert.equal(far.current?.accuracy.beyondReach, true);
+    assert.ok(far.best!.n <= c.reach);
+    assert.ok(!far.frontier.some((x) => x.n === 512));
   });
 
   it('builds each candidate from the config\'s own strategy: model, sampling, verifier, a beam width that divides n', () => {
