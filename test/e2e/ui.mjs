@@ -319,8 +319,9 @@ export async function uiFlows(page, { artifacts, log, activationOnly }) {
     const lens = page.locator('.codelens-decoration').filter({ hasText: /Estimate: .* p95/ }).first();
     await lens.waitFor({ timeout: 60_000 });
     const before = (await lens.innerText()).replace(/\s*\|.*$/s, '');
-    await clickToken(page, 'models/decoder-tiny.onnx');
-    await openCodeActions(page, 'models/decoder-tiny.onnx');
+    // The cursor on the model entry's key (its first `gen`): the rewrite actions are offered there.
+    await clickToken(page, 'gen');
+    await openCodeActions(page, 'gen');
     const action = page.locator('.action-widget .monaco-list-row').filter({ hasText: /Quantize gen to int8/ }).first();
     await action.waitFor();
     await action.click();

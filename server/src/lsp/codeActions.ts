@@ -3,7 +3,7 @@ import { CodeActionKind } from 'vscode-languageserver/node';
 import type { Feature } from './context';
 import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
 import { fileAccessFor } from './fileAccess';
-import { estimateFixes } from './estimates';
+import { estimateFixes, qualityFixes } from './estimates';
 import { rewriteActions } from '../service/rewrites';
 
 export const feature: Feature = {
@@ -22,7 +22,8 @@ export const feature: Feature = {
         const fits = await estimateFixes(ctx, doc, p.context.diagnostics).catch(() => []);
         // Quantize / prune: on an ONNX model entry, and on budget breaches (service/rewrites.ts).
         const rewrites = rewriteActions(doc, service.parse(doc), p.range, p.context.diagnostics, ctx.workspaceTrusted);
-        return [...own, ...fits, ...rewrites].filter((a) => wants(a.kind ?? CodeActionKind.QuickFix));
+        const quality = await qualityFixes(ctx, doc, p.range, p.context.diagnostics).catch(() => []);
+        return [...own, ...fits, ...quality, ...rewrites].filter((a) => wants(a.kind ?? CodeActionKind.QuickFix));
       } catch (e) {
         ctx.connection.console.error(`ttc-lens: code actions failed: ${e instanceof Error ? e.message : String(e)}`);
         return [];

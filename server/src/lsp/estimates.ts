@@ -30,6 +30,8 @@ import { chartsOf, opProfiles, registerBenchModels } from './benchModels';
 import { budgetDiagnostics, staleDiagnostics, codeLenses, estimateMarkdown, fitActions, inlayHints, isEstimateKey, type HintMode } from '../service/estimates';
 import { BenchmarkQueryNotification, EstimateRequest, ProfileEstimateRequest, RunBenchmarkRequest, type EstimateParams, type EstimateResult, type RunBenchmarkParams, type RunBenchmarkResult } from '../protocol';
 import type { Feature, ServerContext } from './context';
+import { recommendationFor, strategyEdit } from './quality';
+import { qualityActions, qualityHints } from '../service/quality';
 import { fileAccessFor } from './fileAccess';
 import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
 
@@ -254,6 +256,9 @@ function register(ctx: ServerContext): void {
     const e = await est.get(doc);
     if (!e.result) return [];
     const all = inlayHints(doc, e.parsed, e.result.estimate, mode);
+    // Accuracy against compute, when the config has quality data (computed once per content).
+    const rec = await recommendationFor(ctx, doc, e).catch(() => undefined);
+    if (rec) all.push(...qualityHints(doc, e.parsed, rec));
     return all.filter((h) => h.position.line >= p.range.start.line && h.position.line <= p.range.end.line);
   });
 
@@ -421,6 +426,16 @@ export async function estimateHover(ctx: ServerContext, doc: TextDocument, offse
     if ((inKey || inValue) && isEstimateKey(path)) return estimateMarkdown(e.result.estimate);
   }
   return undefined;
+}
+
+/** "Use dvts, n=16: +1.0 points at the same latency": the compute-optimal setting, on strategy/quality and budget breaches. */
+export async function qualityFixes(ctx: ServerContext, doc: TextDocument, range: import('vscode-languageserver/node').Range, diagnostics: Diagnostic[]) {
+  const store = ctx.estimates as EstimateStore | undefined;
+  if (!store) return [];
+  const e = await store.get(doc);
+  const rec = e.result ? await recommendationFor(ctx, doc, e) : undefined;
+  if (!rec) return [];
+  return qualityActions(doc, e.parsed, rec, range, diagnostics, (set, remove) => strategyEdit(doc, set, remove));
 }
 
 /** Quick-fixes that fit the budget, for the budget diagnostics in `diagnostics`. */
