@@ -13,7 +13,7 @@ import { loadavg } from 'node:os';
 import { GraphBuilder, mulberry32 } from '../server/src/core/onnx/builders';
 import { DataType, serializeModel, type ModelSpec } from '../server/src/core/onnx/writer';
 import { decodeModel, encodeModel, floatValues, makeTensor } from '../server/src/core/rewrite/model';
-import { pruneModel } from '../server/src/core/rewrite/prune';
+import { pruneBytes } from '../server/src/core/rewrite/prune';
 import { createSession, makeTensor as ortTensor, type Session } from '../server/src/profiler/runtime';
 
 export interface PruneBenchRow {
@@ -123,9 +123,7 @@ export async function pruneBenchRows(opts: { batches?: number[]; rounds?: (batch
   const batches = opts.batches ?? [1, 64];
   const rounds = opts.rounds ?? ((b: number) => (b <= 1 ? 60 : 20));
   const original = serializeModel(buildFfnStack()).model;
-  const m = decodeModel(original);
-  const report = pruneModel(m, { ratio: 0.5 });
-  const pruned = encodeModel(m);
+  const { bytes: pruned, report } = pruneBytes(original, { ratio: 0.5 });
   const rows = await abRows('prune 50% (structured) ffn 4×768→3072', original, pruned, batches, rounds, { goal: 1.7, parametersRemoved: report.parametersRemoved });
   if (opts.unstructured ?? true) {
     rows.push(...(await abRows('zero 50% (unstructured, not offered) ffn 4×768→3072', original, zeroSmallest(original, 0.5), batches, rounds, { parametersRemoved: 0 })));

@@ -5,8 +5,8 @@
  * A *site* is a connected region of tensors that all carry the same U units on one axis. It starts at
  * producers (MatMul/Gemm with a constant weight: the units are its output columns; Conv with group 1:
  * its output channels), runs through ops that treat each unit on its own (elementwise activations,
- * per-unit constants, BatchNormalization, pools, depthwise convs, Transpose, Flatten after a global
- * pool, Reshape whose constant carries the width), and ends at consumers that contract the units away
+ * per-unit constants, BatchNormalization, pools, depthwise convs, Transpose, Squeeze/Unsqueeze,
+ * Flatten after a global pool, Reshape whose constant carries the width), and ends at consumers that contract the units away
  * (the next MatMul/Gemm's rows, the next Conv's input channels). A tensor that another op combines with
  * the units (a gated FFN's `up` branch, a residual branch) joins the region and its producer must be
  * understood too, so a SwiGLU's gate and up projections are sliced together and a residual Add either
@@ -430,6 +430,27 @@ export function analyzeCoupling(model: ModelProto): CouplingAnalysis {
         } else {
           const b = r - 1 - ax.fromEnd;
           this.add(n.input[0], { fromEnd: r - 1 - perm[b], rank: r, ones: false }, n);
+        }
+        return;
+      }
+      if (op === 'Squeeze' || op === 'Unsqueeze') {
+        if (side !== 'in' || via !== n.input[0] || ax.rank === undefined) throw new Refused(n, `the analysis follows ${op} forward only, with a known rank`);
+        const ac = n.input[1] ? consts.get(n.input[1]) : undefined;
+        const axes = attrInts(n, 'axes') ?? (ac?.tensor ? intValues(ac.tensor) : undefined);
+        if (!axes?.length) throw new Refused(n, `${op} without constant axes`);
+        const r = ax.rank;
+        const a = r - 1 - ax.fromEnd;
+        if (op === 'Squeeze') {
+          const norm = axes.map((x) => (x < 0 ? x + r : x));
+          if (norm.includes(a)) throw new Refused(n, 'Squeeze removes the unit axis');
+          const outRank = r - norm.length;
+          const a2 = a - norm.filter((x) => x < a).length;
+          this.add(n.output[0], { fromEnd: outRank - 1 - a2, rank: outRank, ones: ax.ones }, n);
+        } else {
+          const outRank = r + axes.length;
+          let a2 = a;
+          for (const x of axes.map((v) => (v < 0 ? v + outRank : v)).sort((p, q) => p - q)) if (x <= a2) a2++;
+          this.add(n.output[0], { fromEnd: outRank - 1 - a2, rank: outRank, ones: ax.ones }, n);
         }
         return;
       }

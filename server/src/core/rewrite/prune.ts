@@ -13,7 +13,7 @@
  * Unstructured (magnitude) pruning is not offered: see `unstructuredPruning()`.
  */
 import { analyzeCoupling, type Refusal, type Site, type SiteKind } from './coupling';
-import { allGraphs, ATTR, consumers, findConstant, num, removeUnused, uniqueNamer, type ModelProto, type NodeProto, type TensorProto } from './model';
+import { allGraphs, ATTR, consumers, decodeModel, encodeModel, findConstant, num, removeUnused, uniqueNamer, type ModelProto, type NodeProto, type TensorProto } from './model';
 import { setElements, sliceTensor, tensorSize, unitNorms } from './pruneTensor';
 import { onnxRoot } from '../onnx/writer';
 
@@ -102,6 +102,13 @@ export function pruneModel(model: ModelProto, opts: PruneOptions): PruneReport {
     bytesRemoved: before.bytes - after.bytes,
     notes,
   };
+}
+
+/** Prune ONNX bytes: decode, prune, encode (the input bytes are not changed). */
+export function pruneBytes(bytes: Uint8Array, opts: PruneOptions): { bytes: Uint8Array; report: PruneReport } {
+  const model = decodeModel(bytes);
+  const report = pruneModel(model, opts);
+  return { bytes: encodeModel(model), report };
 }
 
 /** The indices (ascending) of the units a site keeps at `ratio`. */

@@ -137,6 +137,18 @@ describe('core/rewrite/coupling', function () {
     assert.deepEqual(bad.refused.filter((r) => r.site === 'MatMul_0').map((r) => `${r.node}: ${r.reason}`), ['MatMul_3: the units are not on the last axis of its input']);
   });
 
+  it('follows conv channels through GlobalAveragePool → Squeeze → Unsqueeze → Squeeze into a MatMul', async () => {
+    const bytes = model((b) => {
+      const h = b.op('Relu', [b.op('Conv', ['img', b.weight('c1', [8, 4, 3, 3], 0.3), b.weight('b1', [8], 0.1)])]);
+      const sq = b.op('Squeeze', [b.op('GlobalAveragePool', [h]), b.int64('axes23', [2, 3])]);
+      const back = b.op('Squeeze', [b.op('Unsqueeze', [sq, b.int64('axes0', [0])]), b.int64('axes0b', [0])]);
+      b.op('MatMul', [back, b.weight('w', [8, 5], 0.3)], undefined, 'y');
+    }, [{ name: 'img', dtype: F, shape: [2, 4, 6, 6] }], [{ name: 'y', dtype: F, shape: [2, 5] }]);
+    const a = analyzeCoupling(decodeModel(bytes));
+    assert.deepEqual(a.sites.map((s) => `${s.id}:${s.units}`), ['Conv_0:8']);
+    await assertEquivalent(bytes, prune(bytes, 0.5).bytes, 0.5, { img: floats([2, 4, 6, 6]) });
+  });
+
   it('refuses what it does not understand, naming the node and the reason, and leaves it untouched', async () => {
     const cases: Array<{ name: string; bytes: Uint8Array; node: string; reason: RegExp }> = [
       {
