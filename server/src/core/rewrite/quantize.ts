@@ -107,6 +107,8 @@ interface Candidate {
   n: number;
   /** Gemm's C (beta applied), when present. */
   bias?: { name: string; values?: Float32Array; n: number };
+  /** How W was read (op, transB, alpha): two nodes with the same weight and variant share one quantized copy. */
+  variant: string;
 }
 
 function lookupConstant(chain: GraphProto[], name: string): TensorProto | undefined {
@@ -193,7 +195,8 @@ function candidates(model: ModelProto, minElements: number, skipped: QuantizeSum
           bias = { name: c, values, n };
         }
       }
-      out.push({ graph: g, node, op: node.op_type as 'MatMul' | 'Gemm', input: node.input[0], weightName: wName, w, k, n, bias });
+      const variant = node.op_type === 'Gemm' ? `gemm:${attrNumber(node, 'transB', 0)}:${attrNumber(node, 'alpha', 1)}` : 'matmul';
+      out.push({ graph: g, node, op: node.op_type as 'MatMul' | 'Gemm', input: node.input[0], weightName: wName, w, k, n, bias, variant });
     }
   }
   return out;
@@ -255,6 +258,19 @@ export function quantizeModel(model: ModelProto, o: QuantizeOptions): QuantizeSu
     uses.set(c.graph, m);
   }
   const added = (t: TensorProto) => (summary.bytesAdded += t.raw_data?.byteLength ?? 0);
+  // A weight read by several nodes of one graph (tied weights) is quantized once.
+  const quantizedWeights = new Map<GraphProto, Map<string, string[]>>();
+  const shared = (c: Candidate, make: () => string[]): string[] => {
+    const perGraph = quantizedWeights.get(c.graph) ?? new Map<string, string[]>();
+    quantizedWeights.set(c.graph, perGraph);
+    const key = `${c.weightName}\n${c.variant}`;
+    let names = perGraph.get(key);
+    if (!names) {
+      names = make();
+      perGraph.set(key, names);
+    }
+    return names;
+  };
 
   for (const c of found) {
     const g = c.graph;
@@ -263,17 +279,18 @@ export function quantizeModel(model: ModelProto, o: QuantizeOptions): QuantizeSu
     const newNodes: NodeProto[] = [];
     const newInits: TensorProto[] = [];
     if (o.to === 'int4') {
-      const p: PackedNBits = packNBits(c.w, c.k, c.n, { blockSize: o.blockSize ?? DEFAULT_BLOCK_SIZE, symmetric: o.symmetric ?? true });
-      const bName = name(`${c.weightName}_Q4`);
-      const sName = name(`${c.weightName}_scales`);
-      newInits.push(makeTensor(bName, [c.n, p.kBlocks, p.blobSize], p.packed, DataType.UINT8));
-      newInits.push(makeTensor(sName, [c.n * p.kBlocks], p.scales));
-      const inputs = [c.input, bName, sName];
-      if (p.zeroPoints) {
-        const zName = name(`${c.weightName}_zero_points`);
-        newInits.push(makeTensor(zName, [c.n, p.zpCols], p.zeroPoints, DataType.UINT8));
-        inputs.push(zName);
-      }
+      const [bName, sName, zName] = shared(c, () => {
+        const p: PackedNBits = packNBits(c.w, c.k, c.n, { blockSize: o.blockSize ?? DEFAULT_BLOCK_SIZE, symmetric: o.symmetric ?? true });
+        const names = [name(`${c.weightName}_Q4`), name(`${c.weightName}_scales`)];
+        newInits.push(makeTensor(names[0], [c.n, p.kBlocks, p.blobSize], p.packed, DataType.UINT8));
+        newInits.push(makeTensor(names[1], [c.n * p.kBlocks], p.scales));
+        if (p.zeroPoints) {
+          names.push(name(`${c.weightName}_zero_points`));
+          newInits.push(makeTensor(names[2], [c.n, p.zpCols], p.zeroPoints, DataType.UINT8));
+        }
+        return names;
+      });
+      const inputs = [c.input, bName, sName, ...(zName ? [zName] : [])];
       const mm = c.bias ? name(`${base}_MatMulNBits_out`) : y;
       newNodes.push(
         makeNode('MatMulNBits', inputs, [mm], {
@@ -284,14 +301,15 @@ export function quantizeModel(model: ModelProto, o: QuantizeOptions): QuantizeSu
       );
       if (c.bias) newNodes.push(biasAdd(c, mm, y, name, newInits));
     } else {
-      const { q, scales } = quantizeInt8(c.w, c.k, c.n, o.perChannel ?? false);
-      const qName = name(`${c.weightName}_quantized`);
-      const sName = name(`${c.weightName}_scale`);
-      const zName = name(`${c.weightName}_zero_point`);
-      const perCh = o.perChannel ?? false;
-      newInits.push(makeTensor(qName, [c.k, c.n], q));
-      newInits.push(makeTensor(sName, perCh ? [c.n] : [], scales));
-      newInits.push(makeTensor(zName, perCh ? [c.n] : [], new Int8Array(perCh ? c.n : 1)));
+      const [qName, sName, zName] = shared(c, () => {
+        const perCh = o.perChannel ?? false;
+        const { q, scales } = quantizeInt8(c.w, c.k, c.n, perCh);
+        const names = [name(`${c.weightName}_quantized`), name(`${c.weightName}_scale`), name(`${c.weightName}_zero_point`)];
+        newInits.push(makeTensor(names[0], [c.k, c.n], q));
+        newInits.push(makeTensor(names[1], perCh ? [c.n] : [], scales));
+        newInits.push(makeTensor(names[2], perCh ? [c.n] : [], new Int8Array(perCh ? c.n : 1)));
+        return names;
+      });
       if (layout === 'com.microsoft') {
         const inputs = [c.input, qName, sName, zName];
         let out = y;

@@ -207,6 +207,36 @@ describe('core/rewrite/quantize', function () {
     assert.throws(() => rewrite(bytes, { to: 'int8', format: 'standard' }), /opset ≥ 11/);
   });
 
+  it('a weight read by two MatMuls (tied) is quantized once', async () => {
+    const K = 64, N = 80;
+    const model: ModelSpec = {
+      opsets: { '': 17 },
+      graph: {
+        name: 'tied',
+        inputs: [
+          { name: 'a', dtype: DataType.FLOAT, shape: [2, K] },
+          { name: 'b', dtype: DataType.FLOAT, shape: [2, K] },
+        ],
+        outputs: [{ name: 'y', dtype: DataType.FLOAT, shape: [2, N] }],
+        initializers: [{ name: 'w', dtype: DataType.FLOAT, dims: [K, N], data: randomFloats(K * N, 4, 0.1) }],
+        nodes: [
+          { op: 'MatMul', inputs: ['a', 'w'], outputs: ['ya'] },
+          { op: 'MatMul', inputs: ['b', 'w'], outputs: ['yb'] },
+          { op: 'Add', inputs: ['ya', 'yb'], outputs: ['y'] },
+        ],
+      },
+    };
+    const bytes = serializeModel(model).model;
+    for (const to of ['int8', 'int4'] as const) {
+      const { m, out, s } = rewrite(bytes, { to });
+      assert.equal(s.rewritten.length, 2);
+      const packed = m.graph.initializer.filter((t) => t.data_type === (to === 'int8' ? DataType.INT8 : DataType.UINT8) && dimsOf(t).length >= 2);
+      assert.equal(packed.length, 1, `${to}: ${packed.map((t) => t.name).join(', ')}`);
+      const sess = await createSession(out, spec);
+      await sess.release();
+    }
+  });
+
   it('options are checked: block size a power of 2 ≥ 16', () => {
     assert.throws(() => quantizeModel(decodeModel(ffn), { to: 'int4', blockSize: 24 }), /power of 2/);
     assert.throws(() => quantizeModel(decodeModel(ffn), { to: 'int4', blockSize: 8 }), /power of 2/);
