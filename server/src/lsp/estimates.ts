@@ -394,8 +394,9 @@ function register(ctx: ServerContext): void {
       return { sweep: { series: sweepSeries(spec, points), points } };
     } finally {
       progress?.done();
-      est.clear();
-      refresh();
+      // The run profiled what it needed: every estimate, hint, lens and budget diagnostic is recomputed
+      // (refreshing only hints and lenses left the Problems panel on the pre-run analytic figure).
+      ctx.revalidateAll();
     }
   });
 
