@@ -94,7 +94,7 @@ describe('lsp: quantize and prune code actions', function () {
     assert.ok(q.length >= 2 && q.every((a) => a.kind === 'quickfix'), JSON.stringify(fixes.map((a) => [a.title, a.kind])));
   });
 
-  it('rewriteModel writes beside the original, verifies, edits the config; revert undoes both', async () => {
+  it('rewriteModel (int8, int4, prune) writes beside the original, verifies, edits the config; revert undoes both', async () => {
     const original = readFileSync(path.join(dir, 'models', 'decoder-tiny.onnx'));
     const r = await c.request<{ title?: string; verdict?: string; report?: string; file?: string; error?: string; revert?: { path: string; precision: string | null; file: string } }>('ttcLens/rewriteModel', { uri, model: 'gen', kind: 'int8' });
     assert.equal(r.error, undefined, r.error);
@@ -115,6 +115,20 @@ describe('lsp: quantize and prune code actions', function () {
     assert.deepEqual(rv, { applied: true, removed: true });
     assert.equal(text, CONFIG, 'the config is back as it was');
     assert.ok(!existsSync(r.file!), 'the rewritten file is deleted');
+    // int4 and structured pruning go through the same flow: written, pointed at, reverted.
+    for (const [kind, file, precision] of [['int4', 'decoder-tiny.int4.onnx', /precision: int4/], ['prune', 'decoder-tiny.pruned50.onnx', undefined]] as const) {
+      const k = await c.request<{ title?: string; error?: string; file?: string; revert?: { path: string; precision: string | null; file: string } }>('ttcLens/rewriteModel', { uri, model: 'gen', kind, ...(kind === 'prune' ? { ratio: 0.5 } : {}) });
+      assert.equal(k.error, undefined, `${kind}: ${k.error}`);
+      assert.equal(k.file, path.join(dir, 'models', file));
+      assert.ok(text.includes(`models/${file}`), text);
+      if (precision) assert.match(text, precision);
+      else assert.doesNotMatch(text, /precision:/, 'pruning keeps the precision');
+      assert.match(k.title!, kind === 'prune' ? /^gen: prune 50%: [\d.]+× / : /^gen: int4: [\d.]+× /);
+      const back = await c.request<{ applied?: boolean; removed?: boolean }>('ttcLens/revertRewrite', k.revert!);
+      assert.deepEqual(back, { applied: true, removed: true });
+      assert.equal(text, CONFIG);
+    }
+    assert.ok(original.equals(readFileSync(path.join(dir, 'models', 'decoder-tiny.onnx'))), 'the original is still byte-identical');
     // An output that already exists is never overwritten.
     writeFileSync(path.join(dir, 'models', 'decoder-tiny.int4.onnx'), 'mine');
     const clash = await c.request<{ error?: string }>('ttcLens/rewriteModel', { uri, model: 'gen', kind: 'int4' });
