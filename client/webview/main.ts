@@ -196,6 +196,7 @@ function drawCharts(v: PanelView): void {
     );
   }
   drawModelCharts(v, t);
+  drawQualityChart(v, t);
   requestAnimationFrame(() => post({ type: 'drawn', charts: [...charts].map(([id, u]) => ({ id, width: u.ctx.canvas.width, height: u.ctx.canvas.height, painted: painted(u.ctx) })) }));
 }
 
@@ -272,6 +273,44 @@ function drawModelCharts(v: PanelView, t: ReturnType<typeof theme>): void {
       `Top operators of ${c.model}: ${c.ops.map((o) => `${o.op} ${fmtPct(o.share).replace('+', '')} (${fmtMs(o.ms)})`).join(', ')}`,
     );
   });
+}
+
+/**
+ * The Pareto chart (core/quality/chart.ts computed it): each strategy's candidates as points, the
+ * frontier as a line, the budget and the current and recommended settings as markers.
+ */
+function drawQualityChart(v: PanelView, t: ReturnType<typeof theme>): void {
+  const q = v.quality;
+  $('quality-figure').classList.toggle('hidden', !q);
+  if (!q || !q.series.length) return;
+  $('quality-caption').textContent = `Accuracy (${q.metric}) against ${q.xLabel}: ${q.title}`;
+  // One x for all series (uPlot aligns them): the union of the candidates' x; a series is null elsewhere.
+  const xs = [...new Set([...q.series.flatMap((s) => s.points.map((p) => p.x)), ...q.frontier.map((f) => f.x)])].sort((a, b) => a - b);
+  const at = (pts: Array<{ x: number; accuracy: number }>) => xs.map((x) => {
+    const p = pts.find((k) => k.x === x);
+    return p ? p.accuracy * 100 : null;
+  });
+  const palette = [t.blue, t.orange, t.green, t.red, t.fg];
+  const none = () => null;
+  const markers: Marker[] = [];
+  if (q.budgetX !== undefined) markers.push({ value: q.budgetX, axis: 'x', color: t.red, dash: [2, 2], label: q.axis === 'cost' ? 'budget $/1k' : 'budget p50' });
+  if (q.current) markers.push({ value: q.current.accuracy * 100, axis: 'y', color: t.fg, dash: [4, 3], label: `now: ${q.current.label}` });
+  if (q.best) markers.push({ value: q.best.x, axis: 'x', color: t.green, dash: [4, 3], label: `best in budget: ${q.best.label}` });
+  draw(
+    'chart-quality',
+    {
+      scales: { x: { time: false, distr: 3, log: 2 }, y: { range: (_u, min, max) => [Math.max(0, min - 2), Math.min(100, max + 2)] } },
+      axes: axes(q.xLabel, `${q.metric} (%)`, t),
+      series: [
+        { label: q.xLabel },
+        { label: 'Pareto frontier', stroke: t.fg, width: 1.5, spanGaps: true, points: { show: false } },
+        ...q.series.map((s, i) => ({ label: s.strategy, stroke: palette[i % palette.length], paths: none, points: { show: true, size: 8, stroke: palette[i % palette.length], fill: palette[i % palette.length] } })),
+      ],
+      plugins: [markerPlugin(markers)],
+    },
+    [xs, at(q.frontier), ...q.series.map((s) => at(s.points))] as uPlot.AlignedData,
+    `${q.title}. Frontier: ${q.frontier.map((f) => `${f.label} ${(f.accuracy * 100).toFixed(1)}% at ${q.axis === 'cost' ? `$${f.x.toPrecision(3)}/1k` : fmtMs(f.x)}`).join('; ')}`,
+  );
 }
 
 function painted(c: CanvasRenderingContext2D): boolean {

@@ -15,6 +15,7 @@ export type { SweepPoint, SweepSeries } from './core/estimate/sweep';
 
 export type { BenchKindRow, BenchLatency, BenchReport } from './core/estimate/benchReport';
 export type { ModelCharts, OpChart, StepChart } from './core/estimate/modelCharts';
+export type { QualityChart, QualityChartPoint } from './core/quality/chart';
 
 /** Server → client: overall state for the status bar item. */
 export type ServerState = 'starting' | 'ok' | 'busy' | 'warning' | 'error';
@@ -175,3 +176,11 @@ export interface BenchmarkModelsResult {
   error?: string;
 }
 export const BenchmarkModelsRequest = new RequestType<EstimateParams, BenchmarkModelsResult, void>('ttcLens/benchmarkModels');
+
+/** The benchmark panel's Pareto chart: accuracy against latency or cost from the config's `quality` data (nothing runs). */
+export interface QualityChartResult {
+  chart?: import('./core/quality/chart').QualityChart;
+  /** Why there is none (no quality data, the estimate is not ready). */
+  error?: string;
+}
+export const QualityChartRequest = new RequestType<EstimateParams, QualityChartResult, void>('ttcLens/qualityChart');

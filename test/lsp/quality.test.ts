@@ -79,4 +79,15 @@ describe('lsp: accuracy against compute', function () {
     const s = parsed.config.strategy as unknown as Record<string, number>;
     assert.equal(approach === 'early_exit' ? s.max_n : approach === 'tta' ? s.views : approach === 'revisions' ? s.rounds : s.n, Number(n));
   });
+
+  it('gives the benchmark panel its Pareto chart (nothing runs)', async () => {
+    const r = await c.request<{ chart?: { axis: string; budgetX?: number; series: Array<{ strategy: string; points: unknown[] }>; frontier: Array<{ x: number; accuracy: number }>; title: string }; error?: string }>('ttcLens/qualityChart', { uri });
+    assert.equal(r.error, undefined, r.error);
+    const ch = r.chart!;
+    assert.equal(ch.axis, 'latency');
+    assert.equal(ch.budgetX, 4000, 'the example budgets p50 at 4 s');
+    assert.ok(ch.series.some((s) => s.strategy === 'best_of_n') && ch.series.some((s) => s.strategy === 'dvts'), JSON.stringify(ch.series.map((s) => s.strategy)));
+    assert.ok(ch.frontier.length >= 2);
+    assert.match(ch.title, /^Use \w+, n=\d+: /);
+  });
 });

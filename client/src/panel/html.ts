@@ -58,6 +58,7 @@ export function panelHtml(a: PanelHtmlArgs): string {
     <figure><figcaption>Time per query by call kind: measured against estimated (ms)</figcaption><div id="chart-kinds" class="chart"></div></figure>
   </section>
   <section id="models" aria-label="Per model: decode step time against batch, top operators"></section>
+  <figure id="quality-figure" class="hidden"><figcaption id="quality-caption">Accuracy against compute: every strategy and N priced by the estimator, the Pareto frontier, the budget</figcaption><div id="chart-quality" class="chart"></div></figure>
   <section id="sweep-results" aria-label="Sweep"></section>
   <figure id="sweep-figure" class="hidden"><figcaption>Latency against the swept knob: measured and estimated p50/p95, and the budget</figcaption><div id="chart-sweep" class="chart"></div></figure>
   <section id="compare" aria-label="Against the previous run"></section>

@@ -3,7 +3,7 @@
  * (panel.ts). The extension owns the state and sends it whole (`view`); the webview draws it and sends
  * back what the user asked for. Everything in a view is ready to draw: the webview computes nothing.
  */
-import type { BenchReport, ModelCharts, SweepSeries } from '../../../server/src/protocol';
+import type { BenchReport, ModelCharts, QualityChart, SweepSeries } from '../../../server/src/protocol';
 
 export type ExportFormat = 'json' | 'csv' | 'md';
 
@@ -43,6 +43,8 @@ export interface PanelView {
    * server's from the cached grid points and profiles (`ttcLens/benchmarkModels`).
    */
   models?: ModelCharts;
+  /** Accuracy against latency or cost from the config's `quality` data (`ttcLens/qualityChart`), when it has any. */
+  quality?: QualityChart;
   error?: string;
 }
 

@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
-import { BenchmarkModelsRequest, BenchmarkQueryNotification, RunBenchmarkRequest, type BenchReport, type RunBenchmarkResult } from '../../../server/src/protocol';
+import { QualityChartRequest, BenchmarkModelsRequest, BenchmarkQueryNotification, RunBenchmarkRequest, type BenchReport, type RunBenchmarkResult } from '../../../server/src/protocol';
 import { requestErrorMessage } from '../requestError';
 import { compareReports, exportReport } from './export';
 import { makeNonce, panelHtml } from './html';
@@ -75,7 +75,7 @@ class BenchmarkPanel {
     switch (m.type) {
       case 'ready':
         this.update({});
-        if (!this.view.models) await this.loadModels();
+        if (!this.view.models || !this.view.quality) await this.loadModels();
         return;
       case 'run':
         await this.run(m.queries);
@@ -110,6 +110,8 @@ class BenchmarkPanel {
       await vscode.workspace.openTextDocument(vscode.Uri.parse(this.view.uri));
       const r = await client.sendRequest(BenchmarkModelsRequest, { uri: this.view.uri });
       if (r.models && !this.view.models) this.update({ models: r.models });
+      const q = await client.sendRequest(QualityChartRequest, { uri: this.view.uri });
+      if (q.chart) this.update({ quality: q.chart });
     } catch {
       // The server is restarting or the config is gone: the charts wait for the next run.
     }

@@ -28,10 +28,11 @@ import { benchReport } from '../core/estimate/benchReport';
 import { parseSweep, sweepSeries, withKnob, type SweepPoint, type SweepSpec } from '../core/estimate/sweep';
 import { chartsOf, opProfiles, registerBenchModels } from './benchModels';
 import { budgetDiagnostics, staleDiagnostics, codeLenses, estimateMarkdown, fitActions, inlayHints, isEstimateKey, type HintMode } from '../service/estimates';
-import { BenchmarkQueryNotification, EstimateRequest, ProfileEstimateRequest, RunBenchmarkRequest, type EstimateParams, type EstimateResult, type RunBenchmarkParams, type RunBenchmarkResult } from '../protocol';
+import { QualityChartRequest, BenchmarkQueryNotification, EstimateRequest, ProfileEstimateRequest, RunBenchmarkRequest, type EstimateParams, type EstimateResult, type RunBenchmarkParams, type RunBenchmarkResult } from '../protocol';
 import type { Feature, ServerContext } from './context';
 import { recommendationFor, strategyEdit } from './quality';
 import { qualityActions, qualityHints } from '../service/quality';
+import { qualityChart } from '../core/quality/chart';
 import { fileAccessFor } from './fileAccess';
 import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
 
@@ -268,6 +269,18 @@ function register(ctx: ServerContext): void {
     const e = await est.get(doc);
     const session = e.result?.session;
     return codeLenses(e.result?.estimate, { provider: e.parsed.config.hardware.provider ?? 'cpu', threads: session?.threads ?? 0, trusted: ctx.workspaceTrusted, pending: est.pending.has(doc.uri) }, doc.uri);
+  });
+
+  // The panel's Pareto chart: from the cached estimate and the config's quality files; nothing runs.
+  ctx.connection.onRequest(QualityChartRequest, async (params: EstimateParams) => {
+    const doc = ctx.documents.get(params.uri);
+    if (!doc) return { error: 'the config is not open' };
+    const e = await est.get(doc);
+    if (!e.result) return { error: e.reason ?? 'no estimate' };
+    if (!e.parsed.config.quality) return { error: 'the config has no quality section (docs/quality.md)' };
+    const rec = await recommendationFor(ctx, doc, e).catch(() => undefined);
+    if (!rec) return { error: 'the quality data could not be read or fitted (see the Problems panel)' };
+    return { chart: qualityChart(rec, e.parsed.config.budget, e.parsed.config.quality.metric ?? 'accuracy') };
   });
 
   ctx.connection.onRequest(EstimateRequest, async (params: EstimateParams): Promise<EstimateResult> => {

@@ -56,4 +56,16 @@ describe('benchmark panel', () => {
     );
     assert.equal(tab.label, 'Benchmark: vision-cascade.ttc.yaml');
   });
+
+  it('draws the Pareto chart of a config with quality data before any run (math-best-of-n)', async function () {
+    this.timeout(60_000);
+    const api = (await activeExtension()).exports as TtcLensApi;
+    const doc = await openDoc('math-best-of-n.ttc.yaml');
+    const uri = doc.uri.toString();
+    await vscode.commands.executeCommand('ttcLens.openBenchmarkPanel', doc.uri);
+    const info = await api.waitForBenchmarkPanel(uri, (i) => !!i.view.quality && !!i.drawn?.some((c) => c.id === 'chart-quality' && c.painted && c.width > 0), 45_000);
+    const q = info.view.quality!;
+    assert.match(q.title, /^Use \w+, n=\d+: /);
+    assert.ok(q.series.length >= 2 && q.frontier.length >= 2, JSON.stringify({ series: q.series.map((s) => s.strategy), frontier: q.frontier.length }));
+  });
 });
