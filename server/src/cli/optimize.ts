@@ -10,7 +10,7 @@ import { runPipeline } from '../core/estimate/pipeline';
 import type { Curve, Prediction } from '../core/quality/curves';
 import { loadQualityInputs } from '../core/quality/load';
 import { buildQualityModel, type QualityModel } from '../core/quality/model';
-import { priceWith, recommend, type Axis, type Candidate, type Recommendation } from '../core/quality/optimize';
+import { recommendFromFacts, type Axis, type Candidate, type Recommendation } from '../core/quality/optimize';
 import { loadConfig, parseConfigArgs, parsePositiveInt, progressLine, withProfiler, type ConfigArgs } from './estimate';
 
 const USAGE = `Usage: ttc-lens optimize <config.ttc.yaml> [options]
@@ -162,7 +162,7 @@ export async function run(args: string[]): Promise<number> {
   );
   if (progress) process.stderr.write('\r\x1b[K');
   for (const f of p.failures) process.stderr.write(`ttc-lens optimize: ${f.model} could not be measured: ${f.failure.message}\n`);
-  const r = recommend(loaded.config, model, priceWith(p.facts, p.machine, a.queries), axis ? { axis } : {});
+  const r = recommendFromFacts(loaded.config, model, p.facts, p.machine, { ...(axis ? { axis } : {}), ...(a.queries !== undefined ? { queries: a.queries } : {}) });
   const notes = [...q.notes, `estimates: ${p.measured} grid point(s) measured now, ${p.cached} from the cache; other calls interpolated or analytic (see each candidate's provenance)`];
   if (a.json) process.stdout.write(JSON.stringify(optimizeJson(loaded.file, model, r, notes), null, 2) + '\n');
   else process.stdout.write(optimizeText(shown, model, r, notes));

@@ -141,7 +141,16 @@ function axisWords(best: Candidate, current: Candidate | undefined, axis: Axis):
 export interface RecommendOptions {
   /** Frontier axis (default: latency unless the budget only limits cost). */
   axis?: Axis;
+  /**
+   * Whether the config's model generates (has a KV cache). Sampling approaches are not priced for a
+   * model that does not, nor test-time augmentation for one that does: their plans would call it as
+   * something it is not (the OCR eval's early exit over views read 1.1 ms as a decoder plan).
+   */
+  generative?: boolean;
 }
+
+/** Approaches whose plans sample from a generative model (STRATEGIES.md). */
+const SAMPLING = new Set(['best_of_n', 'self_consistency', 'beam_search', 'dvts', 'early_exit', 'revisions', 'budget_forcing']);
 
 /**
  * The frontier and the budget-constrained recommendation for a config and its quality model. Only
@@ -159,6 +168,14 @@ export function recommend(config: TtcConfig, model: QualityModel, price: Price, 
   const skipped = new Set<string>();
   for (const c of model.curves) {
     for (const n of gridOf(c, nowN !== undefined && base?.approach === c.strategy ? [nowN] : [])) {
+      if (o.generative === false && SAMPLING.has(c.strategy)) {
+        skipped.add(`${c.strategy}: its plan samples from a generative model, and ${base?.model ?? 'the model'} has no KV cache (its curve is shown, not priced)`);
+        break;
+      }
+      if (o.generative === true && c.strategy === 'tta') {
+        skipped.add(`tta: its plan runs a non-generative model, and ${base?.model ?? 'the model'} is a decoder`);
+        break;
+      }
       const s = candidateStrategy(base, c.strategy, n);
       if ('skip' in s) {
         skipped.add(`${c.strategy}: ${s.skip}`);
@@ -239,7 +256,9 @@ function allocationOf(config: TtcConfig, model: QualityModel, price: Price): Pic
 
 /** What the language server calls: config + facts → the recommendation (title for a hint or a quick-fix). */
 export function recommendFromFacts(config: TtcConfig, model: QualityModel, models: Record<string, ModelFacts>, machine: MachineFacts, o: RecommendOptions & { queries?: number } = {}): Recommendation {
-  return recommend(config, model, priceWith(models, machine, o.queries), o);
+  const main = config.strategy?.model ? models[config.strategy.model] : undefined;
+  const generative = main && main.source !== 'unavailable' ? main.kvBytesPerToken !== undefined : undefined;
+  return recommend(config, model, priceWith(models, machine, o.queries), { ...(generative !== undefined ? { generative } : {}), ...o });
 }
 
 /**

@@ -67,6 +67,14 @@ describe('core/quality: laws and fits', () => {
     assert.ok(Number.isNaN(pointsCurve('x', [{ k: 8, accuracy: 0.5 }]).predict(16).accuracy));
   });
 
+  it('does not trust the law below the smallest measured N (the OCR eval: TTA at n = 2, 4, 8 read 83.7% at n = 1, the single pass 76.3%)', () => {
+    const tta = pointsCurve('tta', [{ k: 2, accuracy: 0.825, problems: 80 }, { k: 4, accuracy: 0.8375, problems: 80 }, { k: 8, accuracy: 0.8125, problems: 80 }], { seed: 1 });
+    const below = tta.predict(1);
+    assert.equal(below.extrapolated, true);
+    assert.equal(below.beyondReach, true);
+    assert.equal(tta.predict(2).beyondReach, false);
+  });
+
   it('the same data and seed give the same bands (seeded bootstrap)', () => {
     const pts = [{ k: 1, accuracy: 0.3, problems: 200 }, { k: 4, accuracy: 0.5, problems: 200 }, { k: 16, accuracy: 0.62, problems: 200 }];
     assert.deepEqual(pointsCurve('x', pts).predict(64), pointsCurve('x', pts).predict(64));

@@ -71,6 +71,18 @@ describe('core/quality/optimize', () => {
     for (let i = 1; i < r2.frontier.length; i++) assert.ok(r2.frontier[i].x > r2.frontier[i - 1].x && r2.frontier[i].accuracy.accuracy > r2.frontier[i - 1].accuracy.accuracy);
   });
 
+  it('prices sampling approaches only for a generative model, and test-time augmentation only for one that is not', () => {
+    const model = buildQualityModel('acc', { points: [...law('self_consistency', 1.0, 0.3, [1, 2, 4, 8]), ...law('tta', 1.0, 0.2, [1, 2, 4, 8])] }, { bootstrap: 30 });
+    const cfg = config('{ approach: self_consistency, model: gen, n: 4 }');
+    const price = handPrice({ self_consistency: 100, tta: 50 });
+    const classifier = recommend(cfg, model, price, { generative: false });
+    assert.ok(classifier.candidates.every((c) => c.strategy !== 'self_consistency'));
+    assert.ok(classifier.notes.some((n) => /self_consistency: its plan samples from a generative model/.test(n)), classifier.notes.join('\n'));
+    const decoder = recommend(cfg, model, price, { generative: true });
+    assert.ok(decoder.candidates.every((c) => c.strategy !== 'tta'));
+    assert.ok(decoder.candidates.some((c) => c.strategy === 'self_consistency'));
+  });
+
   it('keeps the current setting when it is already the best, and finds one that fits when the current does not', () => {
     const model = buildQualityModel('acc', { points: law('self_consistency', 1.0, 0.3, [1, 2, 4, 8]) }, { bootstrap: 50 });
     const keep = recommend(config('{ approach: self_consistency, model: gen, n: 8 }'), model, handPrice({ self_consistency: 100 }));
