@@ -35,7 +35,7 @@ budget:
 `).config;
 
 /** Exact power-law points (many problems: narrow bands). */
-const law = (strategy: 'best_of_n' | 'self_consistency' | 'dvts', a: number, b: number, ks: number[]) => ks.map((n) => ({ strategy, n, accuracy: powerLaw(a, b)(n), problems: 20000 }));
+const law = (strategy: 'best_of_n' | 'self_consistency' | 'dvts' | 'tta', a: number, b: number, ks: number[]) => ks.map((n) => ({ strategy, n, accuracy: powerLaw(a, b)(n), problems: 20000 }));
 
 describe('core/quality/optimize', () => {
   it('Pareto frontier: hand-made points', () => {
