@@ -17,7 +17,8 @@ import { buildFfn } from '../server/src/core/onnx/ffnBuilder';
 import { writeModel } from '../server/src/core/onnx/writer';
 import { ProfilerPool } from '../server/src/core/profile/pool';
 import { worst } from '../server/src/core/rewrite/fidelity';
-import { quantizeFile, verifyRewrite } from '../server/src/core/rewrite/pipeline';
+import { quantizeFile, verifyRewrite, type Verified } from '../server/src/core/rewrite/pipeline';
+import type { Outcome } from '../server/src/core/profile/protocol';
 import { pruneFile } from '../server/src/core/rewrite/prunePipeline';
 import type { QuantizeOptions } from '../server/src/core/rewrite/quantize';
 import { pointLabel, type VerifyOptions } from '../server/src/core/rewrite/verify';
@@ -64,12 +65,8 @@ export interface RowProducer {
   produce(ctx: BenchContext): Promise<RewriteRow[]>;
 }
 
-/** Quantize `model` and verify: one row per timed point. */
-export async function quantizeRows(ctx: BenchContext, label: string, model: string, q: QuantizeOptions, v: Omit<VerifyOptions, 'original' | 'rewritten'>, name: string): Promise<RewriteRow[]> {
-  const suffix = `${q.to}${q.perChannel ? '-pc' : ''}${q.blockSize ? `-bs${q.blockSize}` : ''}`;
-  const out = path.join(ctx.dir, `${path.basename(model, '.onnx')}.${suffix}.onnx`);
-  const r = await quantizeFile(model, { ...q, out, force: true });
-  const ver = await verifyRewrite(ctx.pool, { original: model, rewritten: r.out, session: { threads: ctx.threads }, maxTimeMsPerPoint: ctx.maxTimeMsPerPoint, ...v }, q.to);
+/** The rows of one verified rewrite: one per timed point (or one with the failure). */
+function verifiedRows(ver: Outcome<Verified>, name: string, label: string): RewriteRow[] {
   if (!ver.ok) return [{ model: name, rewrite: label, point: '', error: ver.failure.message }];
   const res = ver.value.result;
   const w = res.fidelity.length ? worst(res.fidelity) : undefined;
@@ -90,6 +87,15 @@ export async function quantizeRows(ctx: BenchContext, label: string, model: stri
   }));
 }
 
+/** Quantize `model` and verify: one row per timed point. */
+export async function quantizeRows(ctx: BenchContext, label: string, model: string, q: QuantizeOptions, v: Omit<VerifyOptions, 'original' | 'rewritten'>, name: string): Promise<RewriteRow[]> {
+  const suffix = `${q.to}${q.perChannel ? '-pc' : ''}${q.blockSize ? `-bs${q.blockSize}` : ''}`;
+  const out = path.join(ctx.dir, `${path.basename(model, '.onnx')}.${suffix}.onnx`);
+  const r = await quantizeFile(model, { ...q, out, force: true });
+  const ver = await verifyRewrite(ctx.pool, { original: model, rewritten: r.out, session: { threads: ctx.threads }, maxTimeMsPerPoint: ctx.maxTimeMsPerPoint, ...v }, q.to);
+  return verifiedRows(ver, name, label);
+}
+
 const FFN_NAME = 'ffn 4×(768→3072→768)';
 
 /** Prune `model` structurally and verify it like `ttc-lens prune`: one row per timed point. */
@@ -97,24 +103,9 @@ export async function pruneRows(ctx: BenchContext, ratio: number, model: string,
   const out = path.join(ctx.dir, `${path.basename(model, '.onnx')}.pruned${Math.round(ratio * 100)}.onnx`);
   const r = await pruneFile(model, { ratio, out, force: true });
   const ver = await verifyRewrite(ctx.pool, { original: model, rewritten: r.out, session: { threads: ctx.threads }, maxTimeMsPerPoint: ctx.maxTimeMsPerPoint, ...v }, 'int4', r.thresholds);
-  const label = `prune ${Math.round(ratio * 100)}%`;
-  if (!ver.ok) return [{ model: name, rewrite: label, point: '', error: ver.failure.message }];
-  const res = ver.value.result;
-  const w = res.fidelity.length ? worst(res.fidelity) : undefined;
-  return res.timing.map((p) => ({
-    model: name,
-    rewrite: label,
-    point: pointLabel(p),
-    speedup: p.speedup,
-    ci95: p.ci95,
-    originalMs: p.originalMs,
-    rewrittenMs: p.rewrittenMs,
-    sqnrDb: w && Number.isFinite(w.sqnrDb) ? +w.sqnrDb.toFixed(2) : null,
-    cosine: w?.cosine,
-    verdict: ver.value.judgement.verdict,
-    ...(p.error ? { error: p.error } : {}),
-    ...(p.batch === 1 && ratio === 0.5 && !v.contexts ? { goal: '50% structured FFN pruning ≥ 1.7×', met: (p.speedup ?? 0) >= 1.7 } : {}),
-  }));
+  const rows = verifiedRows(ver, name, `prune ${Math.round(ratio * 100)}%`);
+  for (const row of rows) if (row.point === 'batch 1' && ratio === 0.5) Object.assign(row, { goal: '50% structured FFN pruning ≥ 1.7×', met: (row.speedup ?? 0) >= 1.7 });
+  return rows;
 }
 
 export const ROW_PRODUCERS: RowProducer[] = [

@@ -18,6 +18,8 @@ import { tempDir } from '../unit/core/onnx/helpers';
 import { writeManyNodeModel } from '../unit/core/onnx/manyNodes';
 
 const ROOT = path.join(__dirname, '..', '..');
+// FIFOs (mkfifo) and /dev/zero exist only on POSIX systems: on Windows those three tests skip, since
+// the hostile files they need cannot be made there (CI and this project's machines are Linux).
 const posix = process.platform !== 'win32';
 
 function cli(args: string[], timeout = 60_000): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {

@@ -10,7 +10,7 @@ import { openRegularFile } from '../safeFs';
 import { writeFileAtomic } from '../onnx/writer';
 import type { ProfilerPool, RequestControl } from '../profile/pool';
 import type { Outcome } from '../profile/protocol';
-import { decodeModel, encodeModel } from './model';
+import { decodeModel, encodeModel, type ModelProto } from './model';
 import { quantizeModel, type QuantizeOptions, type QuantizeSummary } from './quantize';
 import { DEFAULT_THRESHOLDS, judge, type Judgement, type Thresholds, type VerifyOptions, type VerifyResult } from './verify';
 
@@ -54,7 +54,7 @@ export function checkOutPath(model: string, out: string, force: boolean): void {
 /** Models larger than this are refused (protobuf's 2 GiB limit; a whole-model rewrite holds it in memory). */
 export const MAX_REWRITE_BYTES = 2 ** 31 - 1;
 
-export function readModelBytes(file: string): Uint8Array {
+function readModelBytes(file: string): Uint8Array {
   let fd;
   try {
     fd = openRegularFile(file, MAX_REWRITE_BYTES, 'model');
@@ -75,6 +75,21 @@ export function readModelBytes(file: string): Uint8Array {
   }
 }
 
+/** A model file read and decoded for a rewrite; what cannot be read or decoded is a RewriteError. */
+export function readModel(file: string): { bytes: Uint8Array; model: ModelProto } {
+  const bytes = readModelBytes(file);
+  return { bytes, model: asModelError(file, () => decodeModel(bytes)) };
+}
+
+/** Run a rewrite step on a model; its failure becomes a RewriteError naming the file. */
+export function asModelError<T>(file: string, step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    throw new RewriteError(`${file}: ${(e as Error).message}`, 'model');
+  }
+}
+
 export interface QuantizeFileResult {
   model: string;
   out: string;
@@ -87,19 +102,8 @@ export interface QuantizeFileResult {
 export async function quantizeFile(model: string, o: QuantizeOptions & { out?: string; force?: boolean }): Promise<QuantizeFileResult> {
   const out = o.out ?? defaultOutPath(model, o.to);
   checkOutPath(model, out, o.force ?? false);
-  const bytes = readModelBytes(model);
-  let m;
-  try {
-    m = decodeModel(bytes);
-  } catch (e) {
-    throw new RewriteError(`${model}: ${(e as Error).message}`, 'model');
-  }
-  let summary: QuantizeSummary;
-  try {
-    summary = quantizeModel(m, o);
-  } catch (e) {
-    throw new RewriteError(`${model}: ${(e as Error).message}`, 'model');
-  }
+  const { bytes, model: m } = readModel(model);
+  const summary: QuantizeSummary = asModelError(model, () => quantizeModel(m, o));
   if (!summary.rewritten.length) {
     const why = summary.skipped.length ? ` (${summary.skipped.length} left alone: ${[...new Set(summary.skipped.map((s) => s.reason))].join('; ')})` : ' (it has no MatMul or Gemm)';
     throw new RewriteError(`nothing to quantize in ${model}: no MatMul or Gemm with a constant float32 weight${why}`, 'nothing');

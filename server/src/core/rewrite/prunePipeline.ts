@@ -6,8 +6,8 @@
  */
 import * as path from 'node:path';
 import { writeFileAtomic } from '../onnx/writer';
-import { decodeModel, encodeModel } from './model';
-import { checkOutPath, readModelBytes, RewriteError, type Verified } from './pipeline';
+import { encodeModel } from './model';
+import { asModelError, checkOutPath, readModel, RewriteError, type Verified } from './pipeline';
 import { pruneModel, type PruneReport } from './prune';
 import { worst } from './fidelity';
 import { fmtDb, pointLabel, type Thresholds } from './verify';
@@ -37,19 +37,8 @@ export async function pruneFile(model: string, o: { ratio: number; out?: string;
   if (!(o.ratio > 0 && o.ratio < 1)) throw new RewriteError(`--ratio must be above 0 and below 1 (got ${o.ratio})`, 'usage');
   const out = o.out ?? prunedPath(model, o.ratio);
   checkOutPath(model, out, o.force ?? false);
-  const bytes = readModelBytes(model);
-  let m;
-  try {
-    m = decodeModel(bytes);
-  } catch (e) {
-    throw new RewriteError(`${model}: ${(e as Error).message}`, 'model');
-  }
-  let report: PruneReport;
-  try {
-    report = pruneModel(m, { ratio: o.ratio, scope: o.scope });
-  } catch (e) {
-    throw new RewriteError(`${model}: ${(e as Error).message}`, 'model');
-  }
+  const { bytes, model: m } = readModel(model);
+  const report: PruneReport = asModelError(model, () => pruneModel(m, { ratio: o.ratio, scope: o.scope }));
   const pruned = report.sites.filter((s) => s.unitsAfter < s.unitsBefore);
   if (!pruned.length) {
     const why = report.refused.length ? `: ${report.refused.slice(0, 3).map((r) => `${r.site}: ${r.reason}`).join('; ')}${report.refused.length > 3 ? `; and ${report.refused.length - 3} more` : ''}` : ' (no feed-forward block or conv chain the coupling analysis understands)';
