@@ -360,16 +360,15 @@ export async function uiFlows(page, { artifacts, log, activationOnly }) {
 async function panelFrame(page, title, timeout = STEP_TIMEOUT) {
   const end = Date.now() + timeout;
   for (;;) {
-    // The panel's title is in its static HTML: the frame carrying it is one that navigated. Listen before
-    // looking, so a frame that commits while we look is not missed.
-    const navigated = page.waitForEvent('framenavigated', { timeout: Math.max(1, end - Date.now()) }).catch(() => undefined);
     for (const f of page.frames()) {
       if (f.isDetached()) continue;
       const named = await f.evaluate(() => [document.title, document.getElementById('title')?.textContent ?? '']).catch(() => []);
       if (named.includes(title)) return f;
     }
     if (Date.now() > end) throw new Error(`no webview titled ${title} (frames: ${page.frames().length})`);
-    await navigated;
+    // The condition is read inside each nested webview document (no page-level locator reaches it);
+    // waiting for a frame navigation instead missed a reload's restored panel, so this polls it.
+    await page.waitForTimeout(250);
   }
 }
 
