@@ -253,6 +253,9 @@ export async function uiFlows(page, { artifacts, log, activationOnly }) {
     // Close the panel first (a middle click on its tab), so that the lens is what opens it.
     await panelTab.click({ button: 'middle' });
     await panelTab.waitFor({ state: 'detached' });
+    // The lens sits on line 1: an earlier step can leave the editor scrolled past it.
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Home');
     await page.locator('.codelens-decoration a').filter({ hasText: 'Run Benchmark' }).first().click();
     await panelTab.waitFor();
     const doc = await panelFrame(page, TITLE);
