@@ -5,13 +5,12 @@
  * `quantize` does, and print the report. Exit codes as `quantize`: 0 written and helped, 1 written but
  * not faster / below fidelity / not verified, or nothing to prune, 2 usage errors.
  */
-import { parseBindings } from '../core/bindings';
 import { formatFailure } from '../core/profile/format';
 import { ProfilerPool } from '../core/profile/pool';
 import { RewriteError, verifyRewrite, type Verified } from '../core/rewrite/pipeline';
 import { formatPruneReport, pruneFile, PRUNE_THRESHOLDS, type PruneFileResult } from '../core/rewrite/prunePipeline';
 import { unstructuredPruning } from '../core/rewrite/prune';
-import type { Thresholds, VerifyOptions } from '../core/rewrite/verify';
+import { finishVerifyArgs, jsonNumbers, verifyArgs, verifyOption, walkArgs, type VerifyArgs } from './verifyOptions';
 
 export const USAGE = `Usage: ttc-lens prune <model.onnx> --ratio R [options]
 
@@ -42,105 +41,57 @@ Options:
   --no-verify           write the model without verifying it
   --json                machine-readable output`;
 
-interface Parsed {
+interface Parsed extends VerifyArgs {
   model?: string;
   ratio?: number;
   scope?: 'ffn' | 'conv' | 'all';
   out?: string;
   force: boolean;
-  verify: Omit<VerifyOptions, 'original' | 'rewritten'>;
-  thresholds: Partial<Thresholds>;
-  json: boolean;
-  noVerify: boolean;
   unstructured: boolean;
 }
 
-const intList = (s: string, what: string): number[] => {
-  const v = s.split(',').map((x) => Number(x.trim()));
-  if (!v.length || v.some((x) => !Number.isInteger(x) || x <= 0)) throw new Error(`${what} needs positive integers separated by commas, got '${s}'`);
-  return v;
-};
-
 export function parseArgs(args: string[]): Parsed {
-  const p: Parsed = { force: false, verify: {}, thresholds: {}, json: false, noVerify: false, unstructured: false };
+  const p: Parsed = { force: false, ...verifyArgs(), unstructured: false };
   const bind: Record<string, number> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const val = () => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    const num = (v: string, min: number) => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n < min) throw new Error(`${a} needs a number ≥ ${min}, got '${v}'`);
-      return n;
-    };
-    switch (a) {
-      case '--ratio': {
-        const r = Number(val());
-        if (!(r > 0 && r < 1)) throw new Error(`--ratio must be above 0 and below 1, got '${args[i]}'`);
-        p.ratio = r;
-        break;
+  walkArgs(
+    args,
+    (a, r) => {
+      switch (a) {
+        case '--ratio': {
+          const x = Number(r.value());
+          if (!(x > 0 && x < 1)) throw new Error(`--ratio must be above 0 and below 1, got '${r.current()}'`);
+          p.ratio = x;
+          return true;
+        }
+        case '--scope': {
+          const v = r.value();
+          if (v !== 'ffn' && v !== 'conv' && v !== 'all') throw new Error(`--scope must be ffn, conv or all, got '${v}'`);
+          p.scope = v;
+          return true;
+        }
+        case '-o':
+        case '--out':
+          p.out = r.value();
+          return true;
+        case '--force':
+          p.force = true;
+          return true;
+        case '--unstructured':
+          p.unstructured = true;
+          return true;
+        default:
+          return verifyOption(a, r, p, bind);
       }
-      case '--scope': {
-        const v = val();
-        if (v !== 'ffn' && v !== 'conv' && v !== 'all') throw new Error(`--scope must be ffn, conv or all, got '${v}'`);
-        p.scope = v;
-        break;
-      }
-      case '-o':
-      case '--out':
-        p.out = val();
-        break;
-      case '--force':
-        p.force = true;
-        break;
-      case '--batch':
-        p.verify.batches = intList(val(), '--batch');
-        break;
-      case '--context':
-        p.verify.contexts = intList(val(), '--context');
-        break;
-      case '--bind': {
-        const err = parseBindings(val(), bind);
-        if (err) throw new Error(err);
-        break;
-      }
-      case '--samples':
-        p.verify.samplesPath = val();
-        break;
-      case '--threads':
-        p.verify.session = { threads: Math.floor(num(val(), 1)) };
-        break;
-      case '--max-time':
-        p.verify.maxTimeMsPerPoint = Math.min(num(val(), 1), 3_600_000);
-        break;
-      case '--min-sqnr':
-        p.thresholds.minSqnrDb = num(val(), -1000);
-        break;
-      case '--min-speedup':
-        p.thresholds.minSpeedup = num(val(), 0);
-        break;
-      case '--no-verify':
-        p.noVerify = true;
-        break;
-      case '--unstructured':
-        p.unstructured = true;
-        break;
-      case '--json':
-        p.json = true;
-        break;
-      default:
-        if (a.startsWith('-')) throw new Error(`unknown option '${a}'`);
-        if (p.model) throw new Error(`one model at a time (got '${p.model}' and '${a}')`);
-        p.model = a;
-    }
-  }
+    },
+    (a) => {
+      if (p.model) throw new Error(`one model at a time (got '${p.model}' and '${a}')`);
+      p.model = a;
+    },
+  );
   if (p.unstructured) return p;
   if (!p.model) throw new Error('which model? (ttc-lens prune <model.onnx> --ratio R)');
   if (p.ratio === undefined) throw new Error('--ratio R is required (e.g. --ratio 0.5)');
-  if (Object.keys(bind).length) p.verify.bind = bind;
+  finishVerifyArgs(p, bind);
   return p;
 }
 
@@ -185,7 +136,7 @@ export async function run(args: string[]): Promise<number> {
     const v: Verified | undefined = o.ok ? o.value : undefined;
     const failure = o.ok ? undefined : formatFailure(o.failure);
     if (p.json) {
-      process.stdout.write(JSON.stringify({ ok: !!v && v.judgement.verdict === 'helped', model: r.model, out: r.out, report: r.report, bytesIn: r.bytesIn, bytesOut: r.bytesOut, verification: v ?? null, ...(failure ? { failure } : {}) }, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x), 2) + '\n');
+      process.stdout.write(JSON.stringify({ ok: !!v && v.judgement.verdict === 'helped', model: r.model, out: r.out, report: r.report, bytesIn: r.bytesIn, bytesOut: r.bytesOut, verification: v ?? null, ...(failure ? { failure } : {}) }, jsonNumbers, 2) + '\n');
     } else process.stdout.write(formatPruneReport(r, v, failure) + '\n');
     return v?.judgement.verdict === 'helped' ? 0 : 1;
   } finally {

@@ -5,13 +5,13 @@
  * verified, or nothing to quantize or an unreadable model, 2 usage error (including an existing output
  * without --force).
  */
-import { parseBindings } from '../core/bindings';
 import { formatFailure } from '../core/profile/format';
 import { ProfilerPool } from '../core/profile/pool';
 import { formatReport } from '../core/rewrite/format';
 import { quantizeFile, RewriteError, verifyRewrite, type QuantizeFileResult, type Verified } from '../core/rewrite/pipeline';
 import { DEFAULT_BLOCK_SIZE, type QuantizeOptions } from '../core/rewrite/quantize';
-import { DEFAULT_THRESHOLDS, type Thresholds, type VerifyOptions } from '../core/rewrite/verify';
+import { DEFAULT_THRESHOLDS } from '../core/rewrite/verify';
+import { finishVerifyArgs, jsonNumbers, verifyArgs, verifyOption, walkArgs, type VerifyArgs } from './verifyOptions';
 
 export const USAGE = `Usage: ttc-lens quantize <model.onnx> --to int8|int4 [options]
 
@@ -44,111 +44,63 @@ Options:
   --no-verify           write the model without verifying it
   --json                machine-readable output`;
 
-interface Parsed {
+interface Parsed extends VerifyArgs {
   model?: string;
   q: QuantizeOptions & { out?: string; force?: boolean };
-  verify: Omit<VerifyOptions, 'original' | 'rewritten'>;
-  thresholds: Partial<Thresholds>;
-  json: boolean;
-  noVerify: boolean;
 }
 
-const intList = (s: string, what: string): number[] => {
-  const v = s.split(',').map((x) => Number(x.trim()));
-  if (!v.length || v.some((x) => !Number.isInteger(x) || x <= 0)) throw new Error(`${what} needs positive integers separated by commas, got '${s}'`);
-  return v;
-};
-
 export function parseArgs(args: string[]): Parsed {
-  const p: Parsed = { q: { to: undefined as unknown as 'int8' }, verify: {}, thresholds: {}, json: false, noVerify: false };
+  const p: Parsed = { q: { to: undefined as unknown as 'int8' }, ...verifyArgs() };
   const bind: Record<string, number> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const val = () => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    const num = (v: string, min: number) => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n < min) throw new Error(`${a} needs a number ≥ ${min}, got '${v}'`);
-      return n;
-    };
-    switch (a) {
-      case '--to': {
-        const v = val();
-        if (v !== 'int8' && v !== 'int4') throw new Error(`--to must be int8 or int4, got '${v}'`);
-        p.q.to = v;
-        break;
+  walkArgs(
+    args,
+    (a, r) => {
+      switch (a) {
+        case '--to': {
+          const v = r.value();
+          if (v !== 'int8' && v !== 'int4') throw new Error(`--to must be int8 or int4, got '${v}'`);
+          p.q.to = v;
+          return true;
+        }
+        case '-o':
+        case '--out':
+          p.q.out = r.value();
+          return true;
+        case '--force':
+          p.q.force = true;
+          return true;
+        case '--per-channel':
+          p.q.perChannel = true;
+          return true;
+        case '--block-size': {
+          const n = r.number(r.value(), 16);
+          if (!Number.isInteger(n) || (n & (n - 1)) !== 0) throw new Error(`--block-size must be a power of 2 ≥ 16, got ${n}`);
+          p.q.blockSize = n;
+          return true;
+        }
+        case '--asymmetric':
+          p.q.symmetric = false;
+          return true;
+        case '--accuracy-level': {
+          const n = r.number(r.value(), 0);
+          if (!Number.isInteger(n) || n > 4) throw new Error(`--accuracy-level must be 0–4, got ${n}`);
+          p.q.accuracyLevel = n;
+          return true;
+        }
+        default:
+          return verifyOption(a, r, p, bind);
       }
-      case '-o':
-      case '--out':
-        p.q.out = val();
-        break;
-      case '--force':
-        p.q.force = true;
-        break;
-      case '--per-channel':
-        p.q.perChannel = true;
-        break;
-      case '--block-size': {
-        const n = num(val(), 16);
-        if (!Number.isInteger(n) || (n & (n - 1)) !== 0) throw new Error(`--block-size must be a power of 2 ≥ 16, got ${n}`);
-        p.q.blockSize = n;
-        break;
-      }
-      case '--asymmetric':
-        p.q.symmetric = false;
-        break;
-      case '--accuracy-level': {
-        const n = num(val(), 0);
-        if (!Number.isInteger(n) || n > 4) throw new Error(`--accuracy-level must be 0–4, got ${n}`);
-        p.q.accuracyLevel = n;
-        break;
-      }
-      case '--batch':
-        p.verify.batches = intList(val(), '--batch');
-        break;
-      case '--context':
-        p.verify.contexts = intList(val(), '--context');
-        break;
-      case '--bind': {
-        const err = parseBindings(val(), bind);
-        if (err) throw new Error(err);
-        break;
-      }
-      case '--samples':
-        p.verify.samplesPath = val();
-        break;
-      case '--threads':
-        p.verify.session = { threads: Math.floor(num(val(), 1)) };
-        break;
-      case '--max-time':
-        p.verify.maxTimeMsPerPoint = Math.min(num(val(), 1), 3_600_000);
-        break;
-      case '--min-sqnr':
-        p.thresholds.minSqnrDb = num(val(), -1000);
-        break;
-      case '--min-speedup':
-        p.thresholds.minSpeedup = num(val(), 0);
-        break;
-      case '--no-verify':
-        p.noVerify = true;
-        break;
-      case '--json':
-        p.json = true;
-        break;
-      default:
-        if (a.startsWith('-')) throw new Error(`unknown option '${a}'`);
-        if (p.model) throw new Error(`one model at a time (got '${p.model}' and '${a}')`);
-        p.model = a;
-    }
-  }
+    },
+    (a) => {
+      if (p.model) throw new Error(`one model at a time (got '${p.model}' and '${a}')`);
+      p.model = a;
+    },
+  );
   if (!p.model) throw new Error('which model? (ttc-lens quantize <model.onnx> --to int8|int4)');
   if (!p.q.to) throw new Error('--to int8 or --to int4 is required');
   if (p.q.to === 'int8' && (p.q.blockSize !== undefined || p.q.symmetric === false || p.q.accuracyLevel !== undefined)) throw new Error('--block-size, --asymmetric and --accuracy-level are int4 options');
   if (p.q.to === 'int4' && p.q.perChannel) throw new Error('--per-channel is an int8 option (int4 is always per block)');
-  if (Object.keys(bind).length) p.verify.bind = bind;
+  finishVerifyArgs(p, bind);
   return p;
 }
 
@@ -193,9 +145,4 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     await pool.dispose();
   }
-}
-
-/** JSON has no Infinity: an SQNR of identical outputs is written as the string "Infinity". */
-function jsonNumbers(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
 }
