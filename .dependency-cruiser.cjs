@@ -3,7 +3,7 @@
  *   server/src/core      pure domain logic (config, ONNX analysis, the profiler client); no editor, no LSP
  *   server/src/service   the language service: documents in, hovers/diagnostics/edits out; no I/O of its own
  *   server/src/lsp, cli  hosts: the language server over stdio and the command line
- *   server/src/profiler  the separate profiler process, the only code that loads onnxruntime-node
+ *   server/src/worker    the separate profiler process, the only code that loads onnxruntime-node
  *   client/src           the VS Code extension; shares only server/src/protocol.ts with the server
  * Type-only imports count (tsPreCompilationDeps), so a circle through types is a circle too.
  * test/unit/lint/layering.test.ts proves that each rule fails on a planted violation.
@@ -16,7 +16,7 @@ module.exports = {
       severity: 'error',
       comment: 'core is domain logic that the service, the hosts and the CLI build on; it never imports them, nor the editor.',
       from: { path: '^server/src/core/' },
-      to: { path: ['^server/src/(service|lsp|cli|profiler)/', '^server/src/(server|cli|protocol)\\.ts$', '^client/', '(^|node_modules/)(@types/)?(vscode|vscode-languageserver[^/]*|vscode-languageclient|vscode-jsonrpc)(/|$)'] },
+      to: { path: ['^server/src/(service|lsp|cli|worker)/', '^server/src/(server|cli|protocol)\\.ts$', '^client/', '(^|node_modules/)(@types/)?(vscode|vscode-languageserver[^/]*|vscode-languageclient|vscode-jsonrpc)(/|$)'] },
     },
     {
       name: 'service-does-no-io',
@@ -26,10 +26,10 @@ module.exports = {
       to: { dependencyTypes: ['core'], path: '^(node:)?(fs|fs/promises|child_process|worker_threads|net|cluster|dgram|http|https|http2)$' },
     },
     {
-      name: 'ort-only-in-the-profiler-process',
+      name: 'ort-only-in-the-worker',
       severity: 'error',
-      comment: 'onnxruntime-node is loaded only by the profiler process (server/src/profiler/), so a native crash never takes the server down; tests reach it through server/src/profiler/runtime.ts.',
-      from: { pathNot: '^server/src/profiler/' },
+      comment: 'onnxruntime-node is loaded only by the profiler process (server/src/worker/), so a native crash never takes the server down; tests reach it through server/src/worker/runtime.ts.',
+      from: { pathNot: '^server/src/worker/' },
       to: { path: '(^|/)node_modules/onnxruntime-(node|common)/|^onnxruntime-(node|common)$' },
     },
     {

@@ -18,7 +18,7 @@ const common = {
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
-  { entryPoints: ['server/src/profiler/worker.ts'], outfile: 'dist/profilerWorker.js' },
+  { entryPoints: ['server/src/worker/worker.ts'], outfile: 'dist/profilerWorker.js' },
   // Static analysis runs in a worker thread of the server (core/onnx/analysisHost.ts).
   { entryPoints: ['server/src/core/onnx/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },

@@ -14,7 +14,7 @@ import { GraphBuilder, mulberry32 } from '../server/src/core/onnx/builders';
 import { DataType, serializeModel, type ModelSpec } from '../server/src/core/onnx/writer';
 import { decodeModel, encodeModel, floatValues, makeTensor } from '../server/src/core/rewrite/model';
 import { pruneBytes } from '../server/src/core/rewrite/prune';
-import { createSession, makeTensor as ortTensor, type Session } from '../server/src/profiler/runtime';
+import { createSession, makeTensor as ortTensor, type Session } from '../server/src/worker/runtime';
 
 export interface PruneBenchRow {
   name: string;

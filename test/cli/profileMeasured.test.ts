@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from '../../server/src/cli/profileMeasured';
-import { writeTestModels, type TestModels } from '../unit/profiler/models';
+import { writeTestModels, type TestModels } from '../unit/worker/models';
 
 const ROOT = path.join(__dirname, '..', '..');
 

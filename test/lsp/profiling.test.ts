@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { buildMlp } from '../../server/src/core/onnx/builders';
 import { writeModel } from '../../server/src/core/onnx/writer';
-import { writeTestModels, type TestModels } from '../unit/profiler/models';
+import { writeTestModels, type TestModels } from '../unit/worker/models';
 import { Waiter } from './helpers/client';
 
 const ROOT = path.join(__dirname, '..', '..');

@@ -1,6 +1,6 @@
 /**
  * `ttc-lens bench <config.ttc.yaml> [--queries K] [--max-time MS] [--json]`: run the config's strategy
- * for real in the profiler process (server/src/profiler/execute.ts) — one warm-up query, then K
+ * for real in the profiler process (server/src/worker/execute.ts) — one warm-up query, then K
  * measured queries, the same calls the estimator prices — and report the measurement beside the
  * estimate with the error. Exit 1 when nothing could run (shape-only models, a failed run) or a budget
  * is breached by the measurement, 2 on usage errors.

@@ -41,7 +41,7 @@ describe('layering check (dependency-cruiser)', function () {
     // Allowed arrows: service → core, client → the protocol, a test → the profiler's runtime module.
     'server/src/service/ok.ts': "import { budget } from './settings';\nexport const b = budget;\n",
     'client/src/ok.ts': "import { METHOD } from '../../server/src/protocol';\nexport const m = METHOD;\n",
-    'test/unit/ok.test.ts': "import { version } from '../../server/src/profiler/runtime';\nexport const v = version;\n",
+    'test/unit/ok.test.ts': "import { version } from '../../server/src/worker/runtime';\nexport const v = version;\n",
     // Violations.
     'server/src/core/config/up.ts': "import { budget } from '../../service/settings';\nimport { host } from '../../lsp/host';\nexport const x = [budget, host];\n",
     'server/src/core/model/editor.ts': "import type { TextDocument } from 'vscode-languageserver-textdocument';\nexport type D = TextDocument;\n",
@@ -64,7 +64,7 @@ describe('layering check (dependency-cruiser)', function () {
     plant('server/src/service/settings.ts', "import type { Budget } from '../core/config/types';\nexport const budget: Budget = {};\n");
     plant('server/src/lsp/host.ts', "export const host = 'lsp';\n");
     plant('server/src/protocol.ts', "export const METHOD = 'ttc/x';\n");
-    plant('server/src/profiler/runtime.ts', "import * as ort from 'onnxruntime-node';\nexport const version = ort.env.versions;\n");
+    plant('server/src/worker/runtime.ts', "import * as ort from 'onnxruntime-node';\nexport const version = ort.env.versions;\n");
     for (const [file, text] of Object.entries(PLANTED)) plant(file, text);
     found = cruise(dir, Object.keys(PLANTED));
   });
@@ -92,8 +92,8 @@ describe('layering check (dependency-cruiser)', function () {
     assert.deepEqual(by('service-does-no-io'), ['server/src/service/io.ts → child_process', 'server/src/service/io.ts → fs', 'server/src/service/io.ts → worker_threads']);
   });
 
-  it('fails when onnxruntime-node is imported outside server/src/profiler/, tests included', () => {
-    assert.deepEqual(by('ort-only-in-the-profiler-process').map((s) => s.split(' → ')[0]), ['server/src/core/profile/ort.ts', 'test/unit/ort.test.ts']);
+  it('fails when onnxruntime-node is imported outside server/src/worker/, tests included', () => {
+    assert.deepEqual(by('ort-only-in-the-worker').map((s) => s.split(' → ')[0]), ['server/src/core/profile/ort.ts', 'test/unit/ort.test.ts']);
   });
 
   it('fails when the client imports server code other than the protocol', () => {
@@ -107,7 +107,7 @@ describe('layering check (dependency-cruiser)', function () {
   });
 
   it('reports nothing else', () => {
-    const rules = ['core-is-the-bottom', 'service-does-no-io', 'ort-only-in-the-profiler-process', 'client-shares-only-the-protocol', 'no-circles-in-core'];
+    const rules = ['core-is-the-bottom', 'service-does-no-io', 'ort-only-in-the-worker', 'client-shares-only-the-protocol', 'no-circles-in-core'];
     assert.deepEqual(found.filter((v) => !rules.includes(v.rule)), []);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * What the estimator and `ttc-lens bench` ask of the profiler process (server/src/profiler/), on top
+ * What the estimator and `ttc-lens bench` ask of the profiler process (server/src/worker/), on top
  * of core/profile/protocol.ts: timings of the exact call shapes a plan uses ("points"), the machine's
  * copy bandwidth for KV tiling and gathers, and the execution of whole query plans.
  */

@@ -16,7 +16,7 @@
  * LayerNorm for RMSNorm, learned positions for rotary, untied embeddings).
  *
  * Pure: specs, file names and the combination of two point tables. Building the files happens in the
- * profiler process (server/src/profiler/proxy.ts); measuring goes through the ordinary point cache.
+ * profiler process (server/src/worker/proxy.ts); measuring goes through the ordinary point cache.
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';

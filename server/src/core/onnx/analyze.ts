@@ -114,7 +114,7 @@ function opKey(domain: string, op: string): string {
 
 /**
  * Cached tokens assumed for an unbound past-length dim: the analysis describes one decode step after
- * this many tokens, the shape the profiler measures for its headline latency (profiler/decoder.ts), so
+ * this many tokens, the shape the profiler measures for its headline latency (worker/decoder.ts), so
  * the hover's static and measured sections talk about the same step.
  */
 export const DECODE_PAST_DEFAULT = 128;

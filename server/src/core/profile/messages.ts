@@ -1,5 +1,5 @@
 /**
- * The wire messages between the pool (pool.ts) and the profiler process (server/src/profiler/worker.ts):
+ * The wire messages between the pool (pool.ts) and the profiler process (server/src/worker/worker.ts):
  * profiling requests, plus the estimator's (points, copyBandwidth), the executor's (execute) and the
  * eval's (eval: core/eval/protocol.ts).
  * Kept apart from protocol.ts so that the estimator's types can use the profiler's without a circle.

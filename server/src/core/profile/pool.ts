@@ -1,5 +1,5 @@
 /**
- * A small pool (default one process) of profiler processes (server/src/profiler/worker.ts) spoken to
+ * A small pool (default one process) of profiler processes (server/src/worker/worker.ts) spoken to
  * over Node's IPC channel with request ids. Every runtime failure comes back as a value: a request
  * that times out or is cancelled kills its process; a process that dies (crash, out-of-memory kill,
  * SIGKILL) fails only its current request; a fresh process is started for the next request.
@@ -72,7 +72,7 @@ class Proc {
       // stdout is ignored: in the language server our own stdout is the LSP channel.
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
-      // The worker watches this pid and exits when it goes (profiler/orphanWatch.ts); ORT's device id
+      // The worker watches this pid and exits when it goes (worker/orphanWatch.ts); ORT's device id
       // and telemetry stay off (README: no telemetry); glibc keeps freed memory (WORKER_MALLOC).
       env: { ...WORKER_MALLOC, ...process.env, TTC_LENS_PARENT_PID: String(process.pid), ORT_DISABLE_TELEMETRY: '1' },
     });
@@ -119,7 +119,7 @@ class Proc {
 export function defaultWorker(): { workerPath: string; execArgv: string[] } {
   const bundled = path.join(__dirname, 'profilerWorker.js');
   if (existsSync(bundled)) return { workerPath: bundled, execArgv: [] };
-  const source = path.join(__dirname, '..', '..', 'profiler', 'worker.ts');
+  const source = path.join(__dirname, '..', '..', 'worker', 'worker.ts');
   if (existsSync(source)) {
     try {
       return { workerPath: source, execArgv: ['--require', require.resolve('tsx/cjs')] };

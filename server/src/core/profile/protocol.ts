@@ -1,6 +1,6 @@
 /**
  * The typed protocol between the language server / CLI (core/profile/pool.ts) and the profiler
- * process (server/src/profiler/worker.ts), plus the result types every surface shows. Messages travel
+ * process (server/src/worker/worker.ts), plus the result types every surface shows. Messages travel
  * over Node's IPC channel as JSON; each request carries an id that its events and final reply repeat.
  */
 import type { LatencyStats } from './stats';
@@ -150,7 +150,7 @@ export interface RunEnvironment {
   threadsAsked?: number;
   /** `os.loadavg()` (1, 5, 15 minutes) when measuring started and when it ended; absent on Windows. */
   load?: { start: number[]; end: number[] };
-  /** Other work was competing for the cores while measuring (see profiler/measure.ts qualityWarnings). */
+  /** Other work was competing for the cores while measuring (see worker/measure.ts qualityWarnings). */
   busy?: boolean;
 }
 

@@ -27,7 +27,7 @@ export interface LatencyStats {
   /** Why measurement stopped. */
   stoppedBy: 'ci' | 'time' | 'runs';
   /**
-   * Blocks the runs were timed in (profiler/timing.ts). When present, `ci95` covers the spread of the
+   * Blocks the runs were timed in (worker/timing.ts). When present, `ci95` covers the spread of the
    * block medians as well as the runs, so run-to-run drift widens it.
    */
   blocks?: number;

@@ -1,6 +1,6 @@
 /**
  * Verification of a rewritten model, the pure half: what the profiler process is asked
- * (profiler/rewrite.ts runs it), what it answers, the A/B speedup statistics, the thresholds and the
+ * (worker/rewrite.ts runs it), what it answers, the A/B speedup statistics, the thresholds and the
  * verdict every surface shows ("helped", "not faster", "below fidelity").
  */
 import type { SessionSettings } from '../estimate/protocol';

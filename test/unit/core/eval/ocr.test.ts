@@ -12,7 +12,7 @@ import { ctcGreedy, loadDictionary } from '../../../../server/src/core/eval/ctc'
 import { applyView, decodePng, resizeBilinear, resizedWidth, toBatch, VIEWS } from '../../../../server/src/core/eval/image';
 import { cer, exactMatch, normalize, quantile, vote } from '../../../../server/src/core/eval/score';
 import { readEvalSpec, readLabels } from '../../../../server/src/core/eval/spec';
-import { createSession, floatTensor } from '../../../../server/src/profiler/runtime';
+import { createSession, floatTensor } from '../../../../server/src/worker/runtime';
 
 const ROOT = path.join(__dirname, '..', '..', '..', '..');
 const SET = path.join(ROOT, 'examples', 'ocr-eval');

@@ -1,9 +1,9 @@
 /**
  * onnxruntime-node for the tests that run the models they build, reached through the profiler
- * process's runtime module (server/src/profiler/runtime.ts), the one place allowed to import it
+ * process's runtime module (server/src/worker/runtime.ts), the one place allowed to import it
  * (`npm run lint` checks this).
  */
-import { createSession, toTensor, type Feeds, type Outputs, type Session } from '../../../../server/src/profiler/runtime';
+import { createSession, toTensor, type Feeds, type Outputs, type Session } from '../../../../server/src/worker/runtime';
 import type { TensorData } from '../../../../server/src/core/profile/inputs';
 
 export type { Feeds, Outputs, Session };

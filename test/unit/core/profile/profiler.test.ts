@@ -9,7 +9,7 @@ import { buildMlp } from '../../../../server/src/core/onnx/builders';
 import { writeModel } from '../../../../server/src/core/onnx/writer';
 import { createProfiler, type Profiler } from '../../../../server/src/core/profile/profiler';
 import type { Outcome } from '../../../../server/src/core/profile/protocol';
-import { writeTestModels, WORKER, type TestModels } from '../../profiler/models';
+import { writeTestModels, WORKER, type TestModels } from '../../worker/models';
 
 const QUICK = { maxTimeMs: 300, targetCi: 0.02 };
 const isCached = (r: Outcome<unknown>) => r.ok && !!r.cached;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { allGraphs, decodeModel, encodeModel, findConstant, floatValues, makeNode, makeTensor, removeUnused, topoSort, uniqueNamer } from '../../../../server/src/core/rewrite/model';
 import { buildMlp } from '../../../../server/src/core/onnx/builders';
 import { serializeModel } from '../../../../server/src/core/onnx/writer';
-import { createSession, makeTensor as ortTensor } from '../../../../server/src/profiler/runtime';
+import { createSession, makeTensor as ortTensor } from '../../../../server/src/worker/runtime';
 
 const ROOT = path.join(__dirname, '../../../..');
 const spec = { ep: 'cpu', threads: 1, graphOptimizationLevel: 'all' as const };

@@ -12,8 +12,8 @@ import { buildConvClassifier, buildDecoder, buildMlp } from '../../../../server/
 import { serializeModel } from '../../../../server/src/core/onnx/writer';
 import { decodeModel, dimsOf, encodeModel, findConstant } from '../../../../server/src/core/rewrite/model';
 import { describePruneReport, pruneBytes, pruneModel, unstructuredPruning, type PruneOptions } from '../../../../server/src/core/rewrite/prune';
-import { decoderIo, Generator, promptIds } from '../../../../server/src/profiler/generation';
-import { createSession, inputInfos, makeTensor, outputInfos, type Feeds } from '../../../../server/src/profiler/runtime';
+import { decoderIo, Generator, promptIds } from '../../../../server/src/worker/generation';
+import { createSession, inputInfos, makeTensor, outputInfos, type Feeds } from '../../../../server/src/worker/runtime';
 import { floats, maskedOriginal, maxAbs, maxAbsDiff, onnxCheck, run, spec, withValueInfo } from './pruneFixtures';
 
 const ROOT = path.join(__dirname, '../../../..');

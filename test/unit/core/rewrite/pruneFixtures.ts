@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { decodeModel, encodeModel, findConstant, type ModelProto } from '../../../../server/src/core/rewrite/model';
 import { analyzeCoupling } from '../../../../server/src/core/rewrite/coupling';
 import { keptUnits } from '../../../../server/src/core/rewrite/prune';
-import { createSession, makeTensor, type Feeds } from '../../../../server/src/profiler/runtime';
+import { createSession, makeTensor, type Feeds } from '../../../../server/src/worker/runtime';
 import { dimsOf, floatValues, makeTensor as protoTensor } from '../../../../server/src/core/rewrite/model';
 
 export const spec = { ep: 'cpu', threads: 1, graphOptimizationLevel: 'all' as const };

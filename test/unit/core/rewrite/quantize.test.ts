@@ -14,7 +14,7 @@ import { allGraphs, decodeModel, dimsOf, encodeModel, opsetOf, type ModelProto }
 import { quantizeModel, quantizeInt8, type QuantizeOptions } from '../../../../server/src/core/rewrite/quantize';
 import { packNBits } from '../../../../server/src/core/rewrite/int4';
 import { sqnrDb } from '../../../../server/src/core/rewrite/fidelity';
-import { createSession, makeTensor, type Session } from '../../../../server/src/profiler/runtime';
+import { createSession, makeTensor, type Session } from '../../../../server/src/worker/runtime';
 import { mulberry32 } from '../../../../server/src/core/random';
 import { PYTHON, tempDir } from '../onnx/helpers';
 

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import type { CopyBandwidthResult, PointsRequestOptions, PointsResult } from '../../../server/src/core/estimate/protocol';
 import { ProfilerPool } from '../../../server/src/core/profile/pool';
-import { lineFit } from '../../../server/src/profiler/points';
+import { lineFit } from '../../../server/src/worker/points';
 import { WORKER } from './models';
 
 const EX = path.join(__dirname, '../../../examples/models');
@@ -17,7 +17,7 @@ const opts = (model: string, points: PointsRequestOptions['points']): PointsRequ
   maxTimeMsPerPoint: 60,
 });
 
-describe('profiler/points (real worker, example models)', function () {
+describe('worker/points (real worker, example models)', function () {
   this.timeout(60_000);
   let pool: ProfilerPool;
   before(() => {

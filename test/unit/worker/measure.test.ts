@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { qualityWarnings, resolveThreads, ruleFrom, threadsWarning } from '../../../server/src/profiler/measure';
+import { qualityWarnings, resolveThreads, ruleFrom, threadsWarning } from '../../../server/src/worker/measure';
 import { summarize } from '../../../server/src/core/profile/stats';
 import { machineFingerprint } from '../../../server/src/core/profile/fingerprint';
 
-describe('profiler/measure (pure parts)', () => {
+describe('worker/measure (pure parts)', () => {
   it('defaults: physical cores, 2% CI, 10 s cap, at least one warm-up run', () => {
     assert.equal(resolveThreads(undefined), machineFingerprint().physicalCores);
     assert.equal(resolveThreads(3, 4), 3);

@@ -70,6 +70,6 @@ export async function writeTestModels(): Promise<TestModels> {
 
 /** Pool options that run the worker's TypeScript source (no build needed). */
 export const WORKER = {
-  workerPath: path.join(__dirname, '../../../server/src/profiler/worker.ts'),
+  workerPath: path.join(__dirname, '../../../server/src/worker/worker.ts'),
   execArgv: ['--require', require.resolve('tsx/cjs')],
 };

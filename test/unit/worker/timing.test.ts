@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { honestInterval, lateWarmup, MIN_BLOCKS, timeRuns } from '../../../server/src/profiler/timing';
+import { honestInterval, lateWarmup, MIN_BLOCKS, timeRuns } from '../../../server/src/worker/timing';
 
 /** A "run" that busy-waits a fixed number of microseconds (deterministic enough for stop rules). */
 const busy = (us: number) => async () => {
@@ -7,7 +7,7 @@ const busy = (us: number) => async () => {
   while (process.hrtime.bigint() < end);
 };
 
-describe('profiler/timing', () => {
+describe('worker/timing', () => {
   it('excludes warm-up runs and stops on the CI target for steady runs', async () => {
     let calls = 0;
     const run = busy(200);

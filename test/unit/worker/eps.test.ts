@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { explain } from '../../../server/src/profiler/eps';
+import { explain } from '../../../server/src/worker/eps';
 
-describe('profiler/eps (explanations)', () => {
+describe('worker/eps (explanations)', () => {
   it('tells how to install the CUDA binaries when they are missing', () => {
     const r = explain('cuda', 'OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library', false);
     assert.match(r, /CUDA binaries not installed/);

@@ -5,13 +5,13 @@
  */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { bestRows, decoderIo, gather, Generator, promptIds, tile, Verifier, verifierIo, verifierRows, copyRows } from '../../../server/src/profiler/generation';
-import { createSession, inputInfos, makeTensor, outputInfos, type Session } from '../../../server/src/profiler/runtime';
+import { bestRows, decoderIo, gather, Generator, promptIds, tile, Verifier, verifierIo, verifierRows, copyRows } from '../../../server/src/worker/generation';
+import { createSession, inputInfos, makeTensor, outputInfos, type Session } from '../../../server/src/worker/runtime';
 
 const EX = path.join(__dirname, '../../../examples/models');
 const spec = { ep: 'cpu', threads: 1, graphOptimizationLevel: 'all' as const };
 
-describe('profiler/generation (example decoder and PRM)', function () {
+describe('worker/generation (example decoder and PRM)', function () {
   this.timeout(30_000);
   let dec: Session;
   let prm: Session;

@@ -16,7 +16,7 @@ import type { PointsResult } from '../../../server/src/core/estimate/protocol';
 import { worst } from '../../../server/src/core/rewrite/fidelity';
 import { quantizeFile, type RewriteError, verifyRewrite } from '../../../server/src/core/rewrite/pipeline';
 import { DEFAULT_THRESHOLDS, judge, type VerifyResult } from '../../../server/src/core/rewrite/verify';
-import { fusionCheck } from '../../../server/src/profiler/rewrite';
+import { fusionCheck } from '../../../server/src/worker/rewrite';
 import { tempDir } from '../core/onnx/helpers';
 import { WORKER } from './models';
 
@@ -26,7 +26,7 @@ const VAD = path.join(ROOT, 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.
 const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
 const FAST = { session: { threads: 1 }, maxTimeMsPerPoint: 150 };
 
-describe('profiler/rewrite (real worker): quantize, then verify', function () {
+describe('worker/rewrite (real worker): quantize, then verify', function () {
   this.timeout(120_000);
   const tmp = tempDir('ttc-verify-');
   let pool: ProfilerPool;

@@ -40,7 +40,7 @@ const CASES: Array<[string, ExecuteOptions]> = [
   ['ensemble', workload({ approach: 'ensemble', model: undefined, models: ['small', 'large'] })],
 ];
 
-describe('profiler/execute (real worker, example models)', function () {
+describe('worker/execute (real worker, example models)', function () {
   this.timeout(120_000);
   let pool: ProfilerPool;
   before(() => {

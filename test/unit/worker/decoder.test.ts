@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { decoderStepInputs, isDecoder, pairKv } from '../../../server/src/profiler/decoder';
+import { decoderStepInputs, isDecoder, pairKv } from '../../../server/src/worker/decoder';
 import type { TensorInfo } from '../../../server/src/core/profile/protocol';
 
 const t = (name: string, shape: Array<number | string>, dtype = 'float32'): TensorInfo => ({ name, dtype, shape });
 
-describe('profiler/decoder (layout)', () => {
+describe('worker/decoder (layout)', () => {
   const inputs = [
     t('input_ids', ['batch', 'sequence'], 'int64'),
     t('attention_mask', ['batch', 'total_sequence'], 'int64'),
