@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { buildConvClassifier, buildDecoder, type DecoderOptions } from '../server/src/core/onnx/builders';
 import { writeModel } from '../server/src/core/onnx/writer';
 import { parseConfig } from '../server/src/core/config/parse';
-import { createProfiler } from '../server/src/core/profile/profiler';
+import { createProfiler } from '../server/src/core/profile/client';
 import { runPipeline, sessionModelsOf } from '../server/src/core/estimate/pipeline';
 import { estimate } from '../server/src/core/estimate/estimate';
 import { planQueries } from '../server/src/core/estimate/plan';

@@ -23,7 +23,7 @@ if (!existsSync(workerPath)) throw new Error('run `npm run build` first (dist/pr
 
 const tmp = mkdtempSync(join(tmpdir(), 'ttc-bench-prof-'));
 const entry = join(tmp, 'profiler.cjs');
-await build({ entryPoints: [join(root, 'server/src/core/profile/profiler.ts')], outfile: entry, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error', external: ['onnxruntime-node'] });
+await build({ entryPoints: [join(root, 'server/src/core/profile/client.ts')], outfile: entry, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error', external: ['onnxruntime-node'] });
 const { createProfiler } = require(entry);
 const ort = require('onnxruntime-node');
 

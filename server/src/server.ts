@@ -14,7 +14,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FEATURES } from './lsp/features';
 import { SettingsCache, type ServerContext } from './lsp/context';
-import { createProfiler, type Profiler } from './core/profile/profiler';
+import { createProfiler, type Profiler } from './core/profile/client';
 import { StaticAnalyzer } from './core/onnx/analysisHost';
 import { DiagnosticSources } from './lsp/diagnosticSources';
 import { ModelInfo } from './lsp/modelInfo';

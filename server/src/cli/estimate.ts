@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseConfig } from '../core/config/parse';
 import type { TtcConfig } from '../core/config/types';
-import { createProfiler, type Profiler } from '../core/profile/profiler';
+import { createProfiler, type Profiler } from '../core/profile/client';
 import { runPipeline, type PipelineResult } from '../core/estimate/pipeline';
 import { estimateJson, formatEstimateText } from '../core/estimate/format';
 

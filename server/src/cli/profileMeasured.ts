@@ -2,7 +2,7 @@
  * `ttc-lens profile <model.onnx>`: measure a model on this machine in the profiler process (cached).
  * Exit codes: 0 measured, 1 the model could not be measured, 2 usage error.
  */
-import { createProfiler } from '../core/profile/profiler';
+import { createProfiler } from '../core/profile/client';
 import { formatEps, formatFailure, formatText } from '../core/profile/format';
 import type { GraphOptimizationLevel, MeasureOptions } from '../core/profile/protocol';
 import { parseBindings } from '../core/bindings';

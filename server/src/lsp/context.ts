@@ -1,7 +1,7 @@
 import type { Connection, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { normalizeSettings, type TtcSettings } from '../service/settings';
-import type { Profiler } from '../core/profile/profiler';
+import type { Profiler } from '../core/profile/client';
 import type { StaticAnalyzer } from '../core/onnx/analysisHost';
 import type { DiagnosticSources } from './diagnosticSources';
 import type { ModelInfo } from './modelInfo';

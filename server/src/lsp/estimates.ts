@@ -14,7 +14,7 @@ import type { ModelEntry } from '../core/config/types';
 import { resolveModelPath } from '../core/config/parse';
 import { setValue } from '../core/config/edit';
 import { stableStringify } from '../core/profile/cache';
-import type { Profiler } from '../core/profile/profiler';
+import type { Profiler } from '../core/profile/client';
 import { onnxFacts, shapeOnlyFacts } from '../core/estimate/facts';
 import { fitBudget } from '../core/estimate/fit';
 import { PointStore } from '../core/estimate/measure';

@@ -15,7 +15,7 @@ import type { TtcConfig } from '../core/config/types';
 import { stableStringify } from '../core/profile/cache';
 import { formatMarkdown } from '../core/profile/format';
 import { measuredSection, profileReport, skipReason, type ReportEntry, type SkipKind } from '../core/profile/report';
-import type { Profiler } from '../core/profile/profiler';
+import type { Profiler } from '../core/profile/client';
 import type { FailureKind, MeasuredProfile, MeasureOptions, ProfileFailure } from '../core/profile/protocol';
 import type { TtcSettings } from '../service/settings';
 import { ProfileModelsRequest, StatusNotification, type ProfileModelsParams, type ProfileModelsResult, type StatusParams } from '../protocol';

@@ -12,7 +12,7 @@ import { writeModel } from '../onnx/writer';
 import { summarizeModelFile } from '../onnx/index';
 import { writeFileAtomic } from '../profile/cache';
 import { machineFingerprint } from '../profile/fingerprint';
-import type { Profiler } from '../profile/profiler';
+import type { Profiler } from '../profile/client';
 import type { Outcome } from '../profile/protocol';
 import type { PointsResult, SessionSettings } from './protocol';
 

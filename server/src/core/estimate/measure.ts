@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { writeFileAtomic, stableStringify, ortVersionOnDisk } from '../profile/cache';
 import { ContentHasher, machineFingerprint } from '../profile/fingerprint';
-import type { Profiler } from '../profile/profiler';
+import type { Profiler } from '../profile/client';
 import { ProfilerPool, type PoolOptions } from '../profile/pool';
 import type { Outcome, ProfileFailure } from '../profile/protocol';
 import type { LatencyStats } from '../profile/stats';

@@ -5,7 +5,7 @@
  */
 import type { TtcConfig } from '../config/types';
 import { resolveModelPath } from '../config/parse';
-import type { Profiler } from '../profile/profiler';
+import type { Profiler } from '../profile/client';
 import { machineFingerprint } from '../profile/fingerprint';
 import type { ProfileFailure } from '../profile/protocol';
 import { estimate, DEFAULT_QUERIES, type Estimate } from './estimate';

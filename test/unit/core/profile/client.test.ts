@@ -7,14 +7,14 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildMlp } from '../../../../server/src/core/onnx/builders';
 import { writeModel } from '../../../../server/src/core/onnx/writer';
-import { createProfiler, type Profiler } from '../../../../server/src/core/profile/profiler';
+import { createProfiler, type Profiler } from '../../../../server/src/core/profile/client';
 import type { Outcome } from '../../../../server/src/core/profile/protocol';
 import { writeTestModels, WORKER, type TestModels } from '../../worker/models';
 
 const QUICK = { maxTimeMs: 300, targetCi: 0.02 };
 const isCached = (r: Outcome<unknown>) => r.ok && !!r.cached;
 
-describe('core/profile/profiler (real onnxruntime-node)', function () {
+describe('core/profile/client (real onnxruntime-node)', function () {
   this.timeout(120_000);
   let m: TestModels;
   let p: Profiler;

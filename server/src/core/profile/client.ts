@@ -1,6 +1,6 @@
 /**
- * The Profiler that the language server and the CLI use: the worker pool plus the result cache plus
- * workspace trust. Core code only; onnxruntime-node lives in the profiler process.
+ * The client of the profiler process (server/src/worker/) that the language server and the CLI use:
+ * the worker pool plus the result cache plus workspace trust. Core code only; onnxruntime-node lives in the process.
  */
 import { ContentHasher, contentHash, machineFingerprint } from './fingerprint';
 import { cacheKey, defaultCacheDir, ortVersionOnDisk, ProfileCache, type CacheKeyParts } from './cache';
