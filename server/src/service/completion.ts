@@ -9,7 +9,7 @@ import { CompletionItemKind, InsertTextFormat, MarkupKind, TextEdit, type Comple
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedConfig, Path } from '../core/config/parse';
 import { deref, schemaAt, type SchemaNode } from '../core/config/schema';
-import { cursorContext } from './context';
+import { cursorContext } from './cursor';
 
 export interface DirEntry {
   name: string;

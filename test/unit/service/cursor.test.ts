@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cursorContext } from '../../../server/src/service/context';
+import { cursorContext } from '../../../server/src/service/cursor';
 
 /** Context at the `|` in a text. */
 function ctxAt(textWithCursor: string) {
@@ -9,7 +9,7 @@ function ctxAt(textWithCursor: string) {
   return cursorContext(text, before.length - 1, before[before.length - 1].length);
 }
 
-describe('service/context', () => {
+describe('service/cursor', () => {
   it('finds the mapping of a key being typed, from indentation', () => {
     assert.deepEqual(ctxAt('version: 1\nmodels:\n  gen:\n    pa|\n'), { kind: 'key', path: ['models', 'gen'], prefix: 'pa', keyColumn: 4 });
     assert.deepEqual(ctxAt('strategy:\n  approach: dvts\n  |'), { kind: 'key', path: ['strategy'], prefix: '', keyColumn: 2 });
