@@ -14,7 +14,7 @@ import type { StepTiming } from '../core/estimate/protocol';
 import type { MeasureOptions, OpProfile } from '../core/profile/protocol';
 import { BenchmarkModelsRequest, type BenchmarkModelsResult } from '../protocol';
 import type { ServerContext } from './context';
-import { fsPathOf } from './languageService';
+import { fsPathOf } from './host';
 import { jobsForConfig } from './profiling';
 import type { EstimateStore } from './estimates';
 

@@ -1,7 +1,7 @@
 /** Code actions: quick-fixes for config problems (service/codeActions.ts). */
 import { CodeActionKind } from 'vscode-languageserver/node';
 import type { Feature } from './context';
-import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
+import { fsPathOf, isTtcDocument, languageServiceFor } from './host';
 import { fileAccessFor } from './fileAccess';
 import { estimateFixes, qualityFixes } from './estimates';
 import { rewriteActions } from '../service/rewrites';

@@ -1,6 +1,6 @@
 /** Completion: keys, enum values, model names and relative file paths (service/completion.ts). */
 import type { Feature } from './context';
-import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
+import { fsPathOf, isTtcDocument, languageServiceFor } from './host';
 import { resolveModelPath } from '../core/config/parse';
 import { fileAccessFor } from './fileAccess';
 import { isOnnxFile } from '../core/model/reference';

@@ -6,7 +6,7 @@
 import { DidChangeWatchedFilesNotification, WatchKind, type Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature, ServerContext } from './context';
-import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
+import { fsPathOf, isTtcDocument, languageServiceFor } from './host';
 import { fileAccessFor } from './fileAccess';
 
 /** Pause after the last keystroke before validating. */

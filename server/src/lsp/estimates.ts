@@ -34,7 +34,7 @@ import { recommendationFor, strategyEdit } from './quality';
 import { qualityActions, qualityHints } from '../service/quality';
 import { qualityChart } from '../core/quality/chart';
 import { fileAccessFor } from './fileAccess';
-import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
+import { fsPathOf, isTtcDocument, languageServiceFor } from './host';
 
 export interface DocEstimate {
   version: number;

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ServerContext } from './context';
-import { fsPathOf } from './languageService';
+import { fsPathOf } from './host';
 
 export interface FileAccess {
   /** The reference resolves outside the workspace folders (whatever the setting says). */

@@ -1,6 +1,6 @@
 /** Hover: key docs from the schema, enum/unit values, model files with describeModel sections (service/hover.ts). */
 import type { Feature } from './context';
-import { fsPathOf, isTtcDocument, languageServiceFor } from './languageService';
+import { fsPathOf, isTtcDocument, languageServiceFor } from './host';
 import { fileAccessFor } from './fileAccess';
 import { estimateHover } from './estimates';
 import { MarkupKind, type Hover } from 'vscode-languageserver/node';

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Feature, ServerContext } from './context';
-import { fsPathOf } from './languageService';
+import { fsPathOf } from './host';
 import { ListModelsRequest, ModelSummaryRequest, type ListModelsResult, type ModelSummaryParams, type ModelSummaryResult } from '../protocol';
 import { findConfigFiles } from '../core/config/discover';
 import { parseConfig, resolveModelPath } from '../core/config/parse';

@@ -20,7 +20,7 @@ import type { FailureKind, MeasuredProfile, MeasureOptions, ProfileFailure } fro
 import type { TtcSettings } from '../service/settings';
 import { ProfileModelsRequest, StatusNotification, type ProfileModelsParams, type ProfileModelsResult, type StatusParams } from '../protocol';
 import type { Feature, ServerContext } from './context';
-import { fsPathOf, isTtcDocument } from './languageService';
+import { fsPathOf, isTtcDocument } from './host';
 import { fileAccessFor } from './fileAccess';
 import { validBindings } from '../core/bindings';
 import { isOnnxFile } from '../core/model/reference';

@@ -17,7 +17,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from './context';
 import type { DocEstimate } from './estimates';
 import { fileAccessFor } from './fileAccess';
-import { fsPathOf } from './languageService';
+import { fsPathOf } from './host';
 
 const models = new WeakMap<ServerContext, Map<string, QualityModel>>();
 const recs = new WeakMap<ServerContext, Map<string, { key: string; p: Promise<Recommendation | undefined> }>>();

@@ -18,7 +18,7 @@ import { rewritePoints, rewriteFile, type RewriteFileResult } from '../core/rewr
 import { RewriteModelRequest, RevertRewriteRequest, type RewriteModelParams, type RewriteModelResult, type RevertRewriteParams } from '../protocol';
 import type { Feature, ServerContext } from './context';
 import type { EstimateStore } from './estimates';
-import { fsPathOf, isTtcDocument } from './languageService';
+import { fsPathOf, isTtcDocument } from './host';
 
 function lspEdits(text: string, doc: { positionAt(o: number): { line: number; character: number } }, edits: TextEdit[]) {
   void text;

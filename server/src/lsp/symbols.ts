@@ -1,6 +1,6 @@
 /** Document symbols: the config's outline (service/symbols.ts). */
 import type { Feature } from './context';
-import { isTtcDocument, languageServiceFor } from './languageService';
+import { isTtcDocument, languageServiceFor } from './host';
 
 export const feature: Feature = {
   capabilities: { documentSymbolProvider: { label: 'TTC config' } },
