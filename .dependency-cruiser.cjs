@@ -2,7 +2,7 @@
  * The layering of TTC Lens, checked by `npm run lint` (dependency-cruiser). Rooms, lowest first:
  *   server/src/core      pure domain logic (config, ONNX analysis, the profiler client); no editor, no LSP
  *   server/src/service   the language service: documents in, hovers/diagnostics/edits out; no I/O of its own
- *   server/src/lsp, cli  hosts: the language server over stdio and the command line
+ *   server/src/lsp, cli  hosts: the language server over stdio and the command line (one Node host, lsp/host.ts)
  *   server/src/worker    the separate profiler process, the only code that loads onnxruntime-node
  *   client/src           the VS Code extension; shares only server/src/protocol.ts with the server
  * Type-only imports count (tsPreCompilationDeps), so a circle through types is a circle too.

@@ -15,7 +15,8 @@ import { budgetDiagnostics } from '../service/estimates';
 import { runPipeline } from '../core/estimate/pipeline';
 import { PointStore } from '../core/estimate/measure';
 import { defaultCacheDir } from '../core/profile/cache';
-import { fileTypeProblem, readSmallTextFile } from '../core/model/files';
+import { fileTypeProblem } from '../core/model/files';
+import { nodeHost } from '../lsp/host';
 import { readModel } from '../core/onnx/reader';
 import { countMainGraphNodes } from '../core/onnx/count';
 import { readRegularText, UnsafeFileError } from '../core/safeFs';
@@ -117,12 +118,8 @@ export function checkFile(file: string): Finding[] {
   }
   const abs = path.resolve(file);
   const doc = TextDocument.create(pathToFileURL(abs).href, 'ttc', 1, text);
-  const service = getLanguageService({
-    fileExists: (p) => fs.existsSync(p),
-    listDir: (p) => fs.readdirSync(p, { withFileTypes: true }).map((e) => ({ name: e.name, isDirectory: e.isDirectory() })),
-    readFile: (p) => readSmallTextFile(p),
-    modelFileProblem: checkModelFile,
-  });
+  // The server's Node host without the analyser: a model file is read here (checkModelFile), not stat'ed only.
+  const service = getLanguageService(nodeHost({ modelFileProblem: checkModelFile }));
   return service.validate(doc, { fsPath: abs }).map((p) => {
     const s = doc.positionAt(p.range.start);
     const e = doc.positionAt(p.range.end);

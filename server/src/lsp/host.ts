@@ -1,17 +1,31 @@
 /**
- * The one language service of a server (keyed by its context, never a global) with the Node host:
- * file existence and folder listing from the file system, model descriptions from modelInfo.ts, model
- * inputs from the shared static analyser's cache (never parsed on this thread).
+ * The Node host of the language service, one module for the language server and the CLI
+ * (cli/check.ts): file existence, folder listing and small text files from the file system, model
+ * file problems (a stat by default), and, in the server, model inputs from the shared static
+ * analyser's cache (never parsed on this thread) and model descriptions from modelInfo.ts. Also the
+ * one language service of a server (keyed by its context, never a global).
  */
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { getLanguageService, type LanguageService, type LanguageServiceHost } from '../service/languageService';
 import type { ServerContext } from './context';
+import type { StaticAnalyzer } from '../core/onnx/analysisHost';
 import { fileTypeProblem, readSmallTextFile } from '../core/model/files';
 import { isOnnxFile, isTtcConfigFile } from '../core/model/reference';
 
-/** The Node host of a server's language service: its file system, its analyser and its model sections. */
-export function nodeHost(ctx: Pick<ServerContext, 'analyzer' | 'modelInfo'>): LanguageServiceHost {
+/** What a Node host adds beyond the file system; the CLI passes none or only `modelFileProblem`. */
+export interface NodeHostParts {
+  /** The server's static analyser: `dims:` / `inputs:` completion reads model inputs from its cache. */
+  analyzer?: Pick<StaticAnalyzer, 'peek'>;
+  /** Markdown sections about a model file (hovers). */
+  describeModel?: LanguageServiceHost['describeModel'];
+  /** What is wrong with an existing model file; default: its file type only (a stat, never a read). */
+  modelFileProblem?: (absPath: string) => string | undefined;
+}
+
+/** The Node host of a language service: the file system plus the parts given. */
+export function nodeHost(parts: NodeHostParts = {}): LanguageServiceHost {
+  const { analyzer, describeModel } = parts;
   return {
     fileExists: (p) => {
       try {
@@ -24,21 +38,28 @@ export function nodeHost(ctx: Pick<ServerContext, 'analyzer' | 'modelInfo'>): La
     readFile: (p) => readSmallTextFile(p),
     // A stat, never a read: the editor reports folders, FIFOs and devices at once; a corrupt ONNX file
     // is reported by the hover (its static analysis runs in a worker thread).
-    modelFileProblem: (p) => fileTypeProblem(p),
+    modelFileProblem: parts.modelFileProblem ?? ((p) => fileTypeProblem(p)),
     // Only ONNX files, and only from the analyser's cache (the completion feature asks for the models
     // first, with a time limit); an unreadable model gives no completion (its hover says why).
-    modelInputs: (p) => {
-      if (!isOnnxFile(p)) return undefined;
-      const s = ctx.analyzer.peek(p);
-      if (!s) return undefined;
-      const assumed = s.bindings.assumed;
-      return {
-        symbols: Object.keys(assumed).map((name) => ({ name, assumed: assumed[name] })),
-        inputs: s.inputs.map((i) => ({ name: i.name, dtype: i.dtype, shape: i.shape })),
-      };
-    },
-    describeModel: (p, bind, opts) => ctx.modelInfo.describeModel(p, bind, opts),
+    ...(analyzer && {
+      modelInputs: (p: string) => {
+        if (!isOnnxFile(p)) return undefined;
+        const s = analyzer.peek(p);
+        if (!s) return undefined;
+        const assumed = s.bindings.assumed;
+        return {
+          symbols: Object.keys(assumed).map((name) => ({ name, assumed: assumed[name] })),
+          inputs: s.inputs.map((i) => ({ name: i.name, dtype: i.dtype, shape: i.shape })),
+        };
+      },
+    }),
+    ...(describeModel && { describeModel }),
   };
+}
+
+/** The Node host of a server: its analyser and its model sections. */
+function serverHost(ctx: Pick<ServerContext, 'analyzer' | 'modelInfo'>): LanguageServiceHost {
+  return nodeHost({ analyzer: ctx.analyzer, describeModel: (p, bind, opts) => ctx.modelInfo.describeModel(p, bind, opts) });
 }
 
 const services = new WeakMap<ServerContext, LanguageService>();
@@ -46,7 +67,7 @@ const services = new WeakMap<ServerContext, LanguageService>();
 export function languageServiceFor(ctx: ServerContext): LanguageService {
   let s = services.get(ctx);
   if (!s) {
-    s = getLanguageService(nodeHost(ctx));
+    s = getLanguageService(serverHost(ctx));
     services.set(ctx, s);
   }
   return s;
