@@ -12,7 +12,7 @@ import { DECODE_PAST_DEFAULT } from '../core/onnx/analyze';
 import { cleanRuntimeMessage } from '../core/profile/failures';
 import { fitDecode, fitPrefill } from '../core/profile/fit';
 import { generateTensor, resolveShape, type InputTensor } from '../core/profile/inputs';
-import type { DecoderPlan, DecoderProfile, TensorInfo } from '../core/profile/protocol';
+import type { DecoderPlan, DecoderProfile, SessionTensorInfo } from '../core/profile/protocol';
 import type { LatencyStats } from '../core/profile/stats';
 import { toTensor, type Feeds, type Session } from './runtime';
 import type { Progress, TimingRule } from './timing';
@@ -21,12 +21,12 @@ import { timeRuns } from './timing';
 const PAST = /^past(_key_values?)?[._]/i;
 const PRESENT = /^present[._]/i;
 
-export function isDecoder(inputs: TensorInfo[], outputs: TensorInfo[]): boolean {
+export function isDecoder(inputs: SessionTensorInfo[], outputs: SessionTensorInfo[]): boolean {
   return inputs.some((i) => PAST.test(i.name)) && outputs.some((o) => PRESENT.test(o.name));
 }
 
 /** present.3.key ↔ past_key_values.3.key (same suffix after the prefix). */
-export function pairKv(inputs: TensorInfo[], outputs: TensorInfo[]): Map<string, string> {
+export function pairKv(inputs: SessionTensorInfo[], outputs: SessionTensorInfo[]): Map<string, string> {
   const suffix = (n: string, re: RegExp) => n.replace(re, '');
   const pairs = new Map<string, string>();
   for (const o of outputs.filter((x) => PRESENT.test(x.name))) {
@@ -37,14 +37,14 @@ export function pairKv(inputs: TensorInfo[], outputs: TensorInfo[]): Map<string,
 }
 
 export interface Layout {
-  past: TensorInfo[];
-  ids?: TensorInfo;
-  mask?: TensorInfo;
-  pos?: TensorInfo;
-  others: TensorInfo[];
+  past: SessionTensorInfo[];
+  ids?: SessionTensorInfo;
+  mask?: SessionTensorInfo;
+  pos?: SessionTensorInfo;
+  others: SessionTensorInfo[];
 }
 
-export function layoutOf(inputs: TensorInfo[]): Layout {
+export function layoutOf(inputs: SessionTensorInfo[]): Layout {
   const past = inputs.filter((i) => PAST.test(i.name));
   const rest = inputs.filter((i) => !PAST.test(i.name));
   const ids = rest.find((i) => /input_ids|^ids$|tokens/i.test(i.name));
@@ -54,7 +54,7 @@ export function layoutOf(inputs: TensorInfo[]): Layout {
 }
 
 /** Index of the past-length dim in a KV input: the symbolic dim named like a length, else dim -2. */
-export function pastDimIndex(t: TensorInfo): number {
+export function pastDimIndex(t: SessionTensorInfo): number {
   const i = t.shape.findIndex((d, k) => k > 0 && typeof d === 'string' && /past|seq|len|total|cache/i.test(d));
   return i >= 0 ? i : Math.max(1, t.shape.length - 2);
 }
@@ -70,9 +70,9 @@ export interface StepShape {
  * Inputs for the headline measurement of a decoder: one decode step (1 new token, batch 1) after a
  * DECODE_PAST_DEFAULT-token cache, unless the caller bound the dims by their symbolic names.
  */
-export function decoderStepInputs(inputs: TensorInfo[], bind: Record<string, number>, assumptions: Set<string>, shape?: { value?: StepShape }): InputTensor[] {
+export function decoderStepInputs(inputs: SessionTensorInfo[], bind: Record<string, number>, assumptions: Set<string>, shape?: { value?: StepShape }): InputTensor[] {
   const l = layoutOf(inputs);
-  const named = (t: TensorInfo | undefined, i: number) => (t && typeof t.shape[i] === 'string' ? (t.shape[i] as string) : undefined);
+  const named = (t: SessionTensorInfo | undefined, i: number) => (t && typeof t.shape[i] === 'string' ? (t.shape[i] as string) : undefined);
   const pick = (name: string | undefined, dflt: number, what: string) => {
     if (name && bind[name] !== undefined) return bind[name];
     assumptions.add(`${name ?? what} = ${dflt} (decoder ${what}; bind it to measure another point)`);
@@ -94,7 +94,7 @@ function feedsFor(l: Layout, batch: number, past: number, fresh: number, bind: R
 
 function tensorsFor(l: Layout, batch: number, past: number, fresh: number, bind: Record<string, number>, assumptions: Set<string>): InputTensor[] {
   const f: InputTensor[] = [];
-  const dimsFor = (t: TensorInfo, seqLen: number): number[] => {
+  const dimsFor = (t: SessionTensorInfo, seqLen: number): number[] => {
     const d = resolveShape(t, bind, new Set(), undefined);
     if (d.length > 0) d[0] = batch;
     if (d.length > 1) d[d.length - 1] = seqLen;
@@ -120,8 +120,8 @@ function tensorsFor(l: Layout, batch: number, past: number, fresh: number, bind:
 
 export async function profileDecoder(
   session: Session,
-  inputs: TensorInfo[],
-  outputs: TensorInfo[],
+  inputs: SessionTensorInfo[],
+  outputs: SessionTensorInfo[],
   bind: Record<string, number>,
   plan: DecoderPlan,
   rule: TimingRule,

@@ -15,7 +15,7 @@
 import { readModel } from '../core/onnx/reader';
 import { mulberry32 } from '../core/random';
 import { generateTensor, resolveShape } from '../core/profile/inputs';
-import type { TensorInfo } from '../core/profile/protocol';
+import type { SessionTensorInfo } from '../core/profile/protocol';
 import { layoutOf, pairKv, pastDimIndex } from './decoder';
 import { makeTensor, toTensor, type Feeds, type Session, type Tensor } from './runtime';
 
@@ -24,20 +24,20 @@ type TypedCtor = new (n: number) => Typed;
 
 /** How to feed and read one KV-cache decoder. */
 export interface DecoderIo {
-  ids: TensorInfo;
-  mask?: TensorInfo;
-  pos?: TensorInfo;
+  ids: SessionTensorInfo;
+  mask?: SessionTensorInfo;
+  pos?: SessionTensorInfo;
   /** Cache inputs with their present outputs; `dims` has batch 1 and past length 0. */
   kv: Array<{ past: string; present: string; dtype: string; dims: number[]; pastAxis: number }>;
   /** Inputs that are none of the above: generated once per batch size. */
-  others: TensorInfo[];
+  others: SessionTensorInfo[];
   logits: string;
   /** Token vocabulary (the logits' last dim), when the model declares it. */
   vocab?: number;
   bind: Record<string, number>;
 }
 
-export function decoderIo(inputs: TensorInfo[], outputs: TensorInfo[], bind: Record<string, number> = {}): DecoderIo {
+export function decoderIo(inputs: SessionTensorInfo[], outputs: SessionTensorInfo[], bind: Record<string, number> = {}): DecoderIo {
   const l = layoutOf(inputs);
   if (!l.ids) throw new Error('the decoder has no input_ids input');
   const pairs = pairKv(inputs, outputs);
@@ -340,17 +340,17 @@ export function bestRows(scores: readonly number[] | undefined, rows: number, k:
 
 /** How to feed and read a verifier (a process reward model: ids + mask → a score per position). */
 export interface VerifierIo {
-  ids: TensorInfo;
-  mask?: TensorInfo;
-  pos?: TensorInfo;
-  others: TensorInfo[];
+  ids: SessionTensorInfo;
+  mask?: SessionTensorInfo;
+  pos?: SessionTensorInfo;
+  others: SessionTensorInfo[];
   output: string;
   /** Largest id + 1 the verifier accepts (its embedding rows), when known. */
   vocab?: number;
   bind: Record<string, number>;
 }
 
-export function verifierIo(inputs: TensorInfo[], outputs: TensorInfo[], file: string, bind: Record<string, number> = {}): VerifierIo {
+export function verifierIo(inputs: SessionTensorInfo[], outputs: SessionTensorInfo[], file: string, bind: Record<string, number> = {}): VerifierIo {
   const l = layoutOf(inputs);
   if (!l.ids) throw new Error('the verifier has no input_ids input');
   if (l.past.length) throw new Error('the verifier has KV-cache inputs; a process reward model re-reads the whole prefix without a cache');

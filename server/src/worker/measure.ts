@@ -11,7 +11,7 @@ import { kindOf } from '../core/safeFs';
 import { machineFingerprint } from '../core/profile/fingerprint';
 import { buildInputs, loadSamples, type InputTensor } from '../core/profile/inputs';
 import { parseOpTrace } from '../core/profile/opTrace';
-import type { DecoderProfile, MeasuredProfile, MeasureOptions, OpProfile, ProfileFailure, Sweep, TensorInfo } from '../core/profile/protocol';
+import type { DecoderProfile, MeasuredProfile, MeasureOptions, OpProfile, ProfileFailure, Sweep, SessionTensorInfo } from '../core/profile/protocol';
 import type { LatencyStats } from '../core/profile/stats';
 import { createSession, inputInfos, ortVersion, outputInfos, toFeeds, type Session, type SessionSpec } from './runtime';
 import { timeRuns, type Progress, type TimingRule } from './timing';
@@ -283,4 +283,4 @@ async function opProfile(modelPath: string, spec: SessionSpec, feeds: Record<str
   }
 }
 
-export type { TensorInfo };
+export type { SessionTensorInfo };

@@ -3,7 +3,7 @@
  * these helpers, so the language server and the CLI never load the native runtime themselves.
  */
 import * as ort from 'onnxruntime-node';
-import type { GraphOptimizationLevel, TensorInfo } from '../core/profile/protocol';
+import type { GraphOptimizationLevel, SessionTensorInfo } from '../core/profile/protocol';
 import type { InputTensor } from '../core/profile/inputs';
 
 // Errors reach us as exceptions; ORT's own console logging would only duplicate them on stderr.
@@ -43,16 +43,16 @@ export async function createSession(model: string | Uint8Array, spec: SessionSpe
   return typeof model === 'string' ? ort.InferenceSession.create(model, opts) : ort.InferenceSession.create(model, opts);
 }
 
-function info(m: ort.InferenceSession.ValueMetadata): TensorInfo {
+function info(m: ort.InferenceSession.ValueMetadata): SessionTensorInfo {
   if (!m.isTensor) return { name: m.name, dtype: 'non-tensor', shape: [] };
   return { name: m.name, dtype: m.type, shape: m.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : String(d))) };
 }
 
-export function inputInfos(s: Session): TensorInfo[] {
+export function inputInfos(s: Session): SessionTensorInfo[] {
   return s.inputMetadata.map(info);
 }
 
-export function outputInfos(s: Session): TensorInfo[] {
+export function outputInfos(s: Session): SessionTensorInfo[] {
   return s.outputMetadata.map(info);
 }
 

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { classifyFailure, failure } from '../core/profile/failures';
 import { machineFingerprint } from '../core/profile/fingerprint';
-import type { RunEnvironment, TensorInfo } from '../core/profile/protocol';
+import type { RunEnvironment, SessionTensorInfo } from '../core/profile/protocol';
 import type { SessionModel, SessionSettings } from '../core/estimate/protocol';
 import { MeasureError, resolveThreads } from './measure';
 import { createSession, inputInfos, ortVersion, outputInfos, type Session, type SessionSpec } from './runtime';
@@ -18,8 +18,8 @@ import { createSession, inputInfos, ortVersion, outputInfos, type Session, type 
 export interface OpenSession {
   session: Session;
   path: string;
-  inputs: TensorInfo[];
-  outputs: TensorInfo[];
+  inputs: SessionTensorInfo[];
+  outputs: SessionTensorInfo[];
   loadMs: number;
 }
 

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { decoderStepInputs, isDecoder, pairKv } from '../../../server/src/worker/decoder';
-import type { TensorInfo } from '../../../server/src/core/profile/protocol';
+import type { SessionTensorInfo } from '../../../server/src/core/profile/protocol';
 
-const t = (name: string, shape: Array<number | string>, dtype = 'float32'): TensorInfo => ({ name, dtype, shape });
+const t = (name: string, shape: Array<number | string>, dtype = 'float32'): SessionTensorInfo => ({ name, dtype, shape });
 
 describe('worker/decoder (layout)', () => {
   const inputs = [

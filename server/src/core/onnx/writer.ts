@@ -25,14 +25,15 @@ export interface ValueInfoSpec {
   shape?: DimSpec[];
 }
 
-export type TensorData = Float32Array | Float64Array | Int32Array | Int8Array | Uint8Array | Int16Array | Uint16Array | BigInt64Array | BigUint64Array;
+/** A tensor's elements as the writer stores them in raw_data (core/profile/inputs.ts TensorData is an input fed to a session). */
+export type RawTensorData = Float32Array | Float64Array | Int32Array | Int8Array | Uint8Array | Int16Array | Uint16Array | BigInt64Array | BigUint64Array;
 
 export interface TensorSpec {
   name: string;
   dtype: DataType;
   dims: number[];
   /** Element data, written as little-endian raw_data (for 4-bit types pass packed bytes as Uint8Array). */
-  data?: TensorData;
+  data?: RawTensorData;
   /** Keep this tensor inline even when the model is written with external data. */
   inline?: boolean;
   /**
@@ -124,7 +125,7 @@ function root(): protobuf.Root {
 }
 
 /** Little-endian bytes of a tensor's data (the layout of TensorProto.raw_data). */
-export function tensorBytes(data: TensorData): Uint8Array {
+export function tensorBytes(data: RawTensorData): Uint8Array {
   // Typed arrays are little-endian on every platform Node supports (x64, arm64).
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }

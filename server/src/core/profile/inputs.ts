@@ -9,7 +9,7 @@
  * int64/uint64), with exactly product(dims) elements. Inputs missing from the file are generated.
  */
 import { jsonErrorText, readRegularTextAsync } from '../safeFs';
-import type { FedInput, TensorInfo } from './protocol';
+import type { FedInput, SessionTensorInfo } from './protocol';
 
 export type TensorData = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
 
@@ -31,7 +31,7 @@ export function defaultDim(name: string): number {
  * defaultDim(); every guess is added to `assumptions` once.
  */
 export function resolveShape(
-  info: TensorInfo,
+  info: SessionTensorInfo,
   bind: Record<string, number>,
   assumptions: Set<string>,
   override?: number[],
@@ -194,7 +194,7 @@ export async function loadSamples(file: string): Promise<Map<string, InputTensor
  * `shapes` overrides by input name; `batch` (sweeps) replaces the first dim of every generated input whose first dim is symbolic.
  */
 export function buildInputs(
-  infos: TensorInfo[],
+  infos: SessionTensorInfo[],
   opts: { bind: Record<string, number>; shapes?: Record<string, number[]>; samples?: Map<string, InputTensor>; batch?: number },
   assumptions: Set<string>,
 ): InputTensor[] {

@@ -6,7 +6,7 @@
  */
 import * as os from 'node:os';
 import { resolveShape } from './inputs';
-import type { TensorInfo } from './protocol';
+import type { SessionTensorInfo } from './protocol';
 import { summarizeModelFile } from '../onnx/index';
 
 export const DTYPE_BYTES: Record<string, number> = {
@@ -20,7 +20,7 @@ export function defaultMemoryLimit(): number {
 
 /** Bytes the generated inputs will take (inputs given as samples are already in memory: not counted). */
 export function plannedInputBytes(
-  infos: TensorInfo[],
+  infos: SessionTensorInfo[],
   opts: { bind: Record<string, number>; shapes?: Record<string, number[]>; samples?: ReadonlySet<string>; batch?: number },
 ): number {
   let total = 0;

@@ -71,7 +71,8 @@ export interface DecoderPlan {
   contexts?: number[];
 }
 
-export interface TensorInfo {
+/** A model input or output as an ONNX Runtime session declares it (core/onnx/tensor.ts TensorInfo is a TensorProto in the file). */
+export interface SessionTensorInfo {
   name: string;
   dtype: string;
   /** Declared shape: numbers or symbolic names. */
@@ -104,7 +105,8 @@ export interface OpProfile {
   runs: number;
 }
 
-export interface SweepPoint {
+/** One measured value of a batch or dim sweep (core/estimate/sweep.ts SweepPoint is a strategy knob's bench run). */
+export interface MeasuredSweepPoint {
   value: number;
   stats: LatencyStats;
 }
@@ -113,7 +115,7 @@ export interface Sweep {
   kind: 'batch' | 'dim';
   /** 'batch' or the symbolic dim's name. */
   name: string;
-  points: SweepPoint[];
+  points: MeasuredSweepPoint[];
   /** Failure at a sweep value stops the sweep; reported here. */
   error?: string;
 }
@@ -158,8 +160,8 @@ export interface RunEnvironment {
 export interface MeasuredProfile {
   modelPath: string;
   modelBytes: number;
-  inputs: TensorInfo[];
-  outputs: TensorInfo[];
+  inputs: SessionTensorInfo[];
+  outputs: SessionTensorInfo[];
   fed: FedInput[];
   /** Defaults chosen for unbound symbolic dims and similar guesses, shown to the user. */
   assumptions: string[];

@@ -35,10 +35,11 @@ import {
 import { DataType } from '../onnx/schema';
 import { packNBits, type PackedNBits } from './int4';
 
-export type Precision = 'int8' | 'int4';
+/** The precisions `quantize` writes (core/config/types.ts Precision is the config's precision field). */
+export type QuantPrecision = 'int8' | 'int4';
 
 export interface QuantizeOptions {
-  to: Precision;
+  to: QuantPrecision;
   /** int8: one scale per output column instead of one per tensor (default false). */
   perChannel?: boolean;
   /** int8 layout (default 'auto': standard where the model imports ai.onnx ≥ 11, else com.microsoft). */
@@ -65,7 +66,7 @@ export interface RewrittenMatMul {
 }
 
 export interface QuantizeSummary {
-  to: Precision;
+  to: QuantPrecision;
   /** The layout used: 'standard' | 'com.microsoft' (int8), 'MatMulNBits' (int4). */
   layout: string;
   rewritten: RewrittenMatMul[];

@@ -7,7 +7,7 @@ import type { SessionSettings } from '../estimate/protocol';
 import type { RunEnvironment } from '../profile/protocol';
 import { medianCi, quantileSorted, sortedCopy } from '../profile/stats';
 import { worst, type OutputFidelity } from './fidelity';
-import type { Precision } from './quantize';
+import type { QuantPrecision } from './quantize';
 
 export interface VerifyOptions {
   original: string;
@@ -84,7 +84,7 @@ export interface Thresholds {
  * measured on random-weight stacks, higher on trained weights); below 15 dB outputs visibly drift.
  * Speed: 1.1× where the plan runs the model.
  */
-export const DEFAULT_THRESHOLDS: Record<Precision, Thresholds> = {
+export const DEFAULT_THRESHOLDS: Record<QuantPrecision, Thresholds> = {
   int8: { minSqnrDb: 25, minSpeedup: 1.1 },
   int4: { minSqnrDb: 15, minSpeedup: 1.1 },
 };
