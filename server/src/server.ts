@@ -18,6 +18,7 @@ import { createProfiler, type Profiler } from './core/profile/client';
 import { StaticAnalyzer } from './core/onnx/analysisHost';
 import { DiagnosticSources } from './lsp/diagnosticSources';
 import { ModelInfo } from './lsp/modelInfo';
+import { MeasurementStore } from './core/profile/store';
 import { StatusNotification, WorkspaceTrustNotification, type WorkspaceTrustParams } from './protocol';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -38,6 +39,7 @@ const ctx: ServerContext = {
   diagnosticSources: new DiagnosticSources(),
   modelInfo: new ModelInfo(),
   analyzer: new StaticAnalyzer(),
+  measurements: new MeasurementStore(),
   // Created on first use: storagePath and trust arrive with `initialize`, after registration.
   profiler: () =>
     (profiler ??= createProfiler({

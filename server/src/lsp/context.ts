@@ -3,6 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { normalizeSettings, type TtcSettings } from '../service/settings';
 import type { Profiler } from '../core/profile/client';
 import type { StaticAnalyzer } from '../core/onnx/analysisHost';
+import type { MeasurementStore } from '../core/profile/store';
 import type { DiagnosticSources } from './diagnosticSources';
 import type { ModelInfo } from './modelInfo';
 
@@ -34,6 +35,8 @@ export interface ServerContext {
    * Shared by hover, summary, completion and the estimator, so a model is read once for all.
    */
   analyzer: StaticAnalyzer;
+  /** What the server knows about its models' measurements (measured, failed, running), as data. */
+  measurements: MeasurementStore;
   /** The server's one profiler (pool + cache + trust), created on first use. */
   profiler(): Profiler;
   /** The estimates feature's store (lsp/estimates.ts), for hover and quick-fixes. */

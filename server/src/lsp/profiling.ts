@@ -2,7 +2,8 @@
  * Profiling in the language server: `ttcLens/profileModels` measures every model of the given (or all
  * open) configs in the profiler process, with work-done progress and cancellation, and answers with a
  * Markdown report that also names the models that cannot be measured and why (shape-only, missing
- * file, untrusted workspace); failures become a diagnostic on the model entry (a DiagnosticSource) and
+ * file, untrusted workspace); measurements, failures and running jobs go into the server's
+ * MeasurementStore (core/profile/store.ts); failures become a diagnostic on the model entry (a DiagnosticSource) and
  * the status item; measured numbers appear in the hover on a model path (a ModelInfoProvider) and in
  * Show Model Summary (a summary section). The server only waits on IPC, so it stays responsive while
  * a model runs.
@@ -16,7 +17,7 @@ import { stableStringify } from '../core/profile/cache';
 import { formatMarkdown } from '../core/profile/format';
 import { measuredSection, profileReport, skipReason, type ReportEntry, type SkipKind } from '../core/profile/report';
 import type { Profiler } from '../core/profile/client';
-import type { FailureKind, MeasuredProfile, MeasureOptions, ProfileFailure } from '../core/profile/protocol';
+import type { FailureKind, MeasureOptions } from '../core/profile/protocol';
 import type { TtcSettings } from '../service/settings';
 import { ProfileModelsRequest, StatusNotification, type ProfileModelsParams, type ProfileModelsResult, type StatusParams } from '../protocol';
 import type { Feature, ServerContext } from './context';
@@ -87,13 +88,10 @@ export function planConfig(config: TtcConfig, configFsPath: string, settings: Tt
   return { jobs: jobs.filter((j) => !out.has(j.model)), skipped };
 }
 
-const bindKey = (path: string, bind: Record<string, number> | undefined) => `${path}|${stableStringify(bind ?? {})}`;
-
 function register(ctx: ServerContext): void {
   // The server's one profiler (server.ts): shared with the estimates feature, disposed at shutdown.
   const get = (): Profiler => ctx.profiler();
-  const failures = new Map<string, ProfileFailure>();
-  const latest = new Map<string, { profile: MeasuredProfile; cached: boolean }>();
+  const store = ctx.measurements;
   const watchers = new Map<string, FSWatcher>();
   const status = (p: StatusParams) => void ctx.connection.sendNotification(StatusNotification, p);
 
@@ -105,8 +103,7 @@ function register(ctx: ServerContext): void {
         w.close();
         watchers.delete(file);
         get().invalidate(file);
-        failures.delete(file);
-        for (const k of [...latest.keys()]) if (k.startsWith(`${file}|`)) latest.delete(k);
+        store.forget(file);
         ctx.revalidateAll();
       });
       w.on('error', () => watchers.delete(file));
@@ -191,18 +188,20 @@ function register(ctx: ServerContext): void {
           entries.push({ model: job.model, path: file, failure: 'cancelled' });
           continue;
         }
-        const r = await get().measure(job.options, {
-          noCache: !!params?.force,
-          signal: ac.signal,
-          onProgress: (msg, f) => progress?.report(Math.round(((i + (f ?? 0)) / jobs.length) * 100), `${job.model}: ${msg}`),
-        });
+        const end = store.begin(file);
+        const r = await get()
+          .measure(job.options, {
+            noCache: !!params?.force,
+            signal: ac.signal,
+            onProgress: (msg, f) => progress?.report(Math.round(((i + (f ?? 0)) / jobs.length) * 100), `${job.model}: ${msg}`),
+          })
+          .finally(end);
         if (r.ok) {
-          failures.delete(file);
-          latest.set(bindKey(file, job.options.bind), { profile: r.value, cached: !!r.cached });
+          store.setMeasured(file, job.options.bind, { profile: r.value, cached: !!r.cached });
           result.profiled.push({ model: job.model, path: file, ok: true, cached: !!r.cached, message: `p50 ${r.value.stats.p50.toPrecision(3)} ms (${r.value.stats.runs} runs)` });
           entries.push({ model: job.model, path: file, profile: r.value, cached: !!r.cached });
         } else {
-          if (DIAGNOSED.includes(r.failure.kind)) failures.set(file, r.failure);
+          if (DIAGNOSED.includes(r.failure.kind)) store.setFailure(file, r.failure);
           result.profiled.push({ model: job.model, path: file, ok: false, message: r.failure.message });
           entries.push({ model: job.model, path: file, failure: r.failure.message });
           if (r.failure.detail) ctx.connection.console.warn(`ttc-lens profiler: ${job.model}: ${r.failure.detail}`);
@@ -235,14 +234,14 @@ function register(ctx: ServerContext): void {
   });
 
   ctx.diagnosticSources.register((doc) => {
-    if (!failures.size || !isTtcDocument(doc)) return [];
+    if (!store.hasFailures() || !isTtcDocument(doc)) return [];
     const fsPath = fsPathOf(doc.uri);
     if (!fsPath) return [];
     const parsed = parseConfig(doc.getText());
     const out: Diagnostic[] = [];
     for (const [name, m] of Object.entries(parsed.config.models ?? {})) {
       if (!m?.path) continue;
-      const f = failures.get(resolveModelPath(fsPath, m.path));
+      const f = store.failure(resolveModelPath(fsPath, m.path));
       if (!f) continue;
       const range = parsed.rangeOf(['models', name, 'path']) ?? parsed.rangeOf(['models', name]);
       if (!range) continue;
@@ -274,9 +273,9 @@ function register(ctx: ServerContext): void {
   };
 
   ctx.modelInfo.registerProvider(async (absPath, bind) => {
-    const mem = latest.get(bindKey(absPath, bind));
+    const mem = store.modelFacts(absPath, bind).measured;
     if (mem) return formatMarkdown(mem.profile, mem.cached);
-    const f = failures.get(absPath);
+    const f = store.failure(absPath);
     if (f) return `**Profiling failed:** ${f.message}`;
     if (!isOnnxFile(absPath)) return undefined;
     // After a restart only the cache knows: look it up with the options an open config would use.
@@ -291,7 +290,7 @@ function register(ctx: ServerContext): void {
   // the model, else the cached one an open config's options find.
   ctx.modelInfo.registerSummarySection(async (absPath, bind) => {
     if (!isOnnxFile(absPath)) return undefined;
-    const mine = [...latest.entries()].filter(([k]) => k.startsWith(`${absPath}|`)).map(([, v]) => v);
+    const mine = store.measurements(absPath);
     if (!mine.length) {
       for (const o of await optionsFor(absPath, bind)) {
         const hit = await get().cached(o).catch(() => undefined);
@@ -302,7 +301,7 @@ function register(ctx: ServerContext): void {
       }
     }
     if (!mine.length) {
-      const f = failures.get(absPath);
+      const f = store.failure(absPath);
       if (f) return `## Measured on this machine\n\nProfiling failed: ${f.message}`;
       return ctx.workspaceTrusted ? '## Measured on this machine\n\n_Not measured yet: run **TTC Lens: Profile Models** on a config that uses this model._' : undefined;
     }
