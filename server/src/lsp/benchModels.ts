@@ -15,7 +15,7 @@ import type { MeasureOptions, OpProfile } from '../core/profile/protocol';
 import { BenchmarkModelsRequest, type BenchmarkModelsResult } from '../protocol';
 import type { ServerContext } from './context';
 import { fsPathOf } from './host';
-import { jobsForConfig } from './profiling';
+import { jobsForConfig } from '../service/profiling';
 import type { EstimateStore } from './estimates';
 
 /**

@@ -1,6 +1,6 @@
 /**
- * Extra diagnostic sources beyond config validation (the profiler's failures on a model entry, the
- * estimator's budget breaches). One registry per server (on the ServerContext, never a module
+ * Extra diagnostic sources beyond config validation (the estimator's budget breaches; the profiler's
+ * failures come from the MeasurementStore through the language service). One registry per server (on the ServerContext, never a module
  * global); the diagnostics feature merges every source into one publish per document, so sources
  * never overwrite each other. A source that changes its output calls `ctx.revalidateAll()`.
  */

@@ -1,6 +1,6 @@
 /**
- * Diagnostics: validate TTC documents on open (at once) and on change (debounced), merge the extra
- * diagnostic sources (profiler…), publish one list per document. Revalidates on `ctx.revalidateAll()`
+ * Diagnostics: validate TTC documents on open (at once) and on change (debounced), add the profiling
+ * failures the service renders from the measurement facts, merge the extra diagnostic sources (budgets), publish one list per document. Revalidates on `ctx.revalidateAll()`
  * and when watched files change (a model file appearing or disappearing).
  */
 import { DidChangeWatchedFilesNotification, WatchKind, type Diagnostic } from 'vscode-languageserver/node';
@@ -26,8 +26,8 @@ function register(ctx: ServerContext): void {
         diagnostics = [];
       } else {
         const { isOutside } = await fileAccessFor(ctx, uri);
-        const own = service.diagnostics(doc, { fsPath: fsPathOf(uri), defaultDims: settings.defaultDims, isOutside });
-        diagnostics = [...own, ...(await ctx.diagnosticSources.collect(doc))];
+        const opts = { fsPath: fsPathOf(uri), defaultDims: settings.defaultDims, isOutside };
+        diagnostics = [...service.diagnostics(doc, opts), ...service.profilingDiagnostics(doc, opts), ...(await ctx.diagnosticSources.collect(doc))];
       }
     } catch (e) {
       ctx.connection.console.error(`ttc-lens: validating ${uri} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);

@@ -2,8 +2,9 @@
  * The Node host of the language service, one module for the language server and the CLI
  * (cli/check.ts): file existence, folder listing and small text files from the file system, model
  * file problems (a stat by default), and, in the server, model inputs from the shared static
- * analyser's cache (never parsed on this thread) and model descriptions from modelInfo.ts. Also the
- * one language service of a server (keyed by its context, never a global).
+ * analyser's cache (never parsed on this thread), model descriptions from modelInfo.ts and the
+ * measurement facts of the server's MeasurementStore. Also the one language service of a server (keyed
+ * by its context, never a global).
  */
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,11 @@ import type { ServerContext } from './context';
 import type { StaticAnalyzer } from '../core/onnx/analysisHost';
 import { fileTypeProblem, readSmallTextFile } from '../core/model/files';
 import { isOnnxFile, isTtcConfigFile } from '../core/model/reference';
+import { parseConfig } from '../core/config/parse';
+import { stableStringify } from '../core/profile/cache';
+import type { MeasureOptions } from '../core/profile/protocol';
+import type { Measurement } from '../core/profile/store';
+import { jobsForConfig, type MeasurementHost } from '../service/profiling';
 
 /** What a Node host adds beyond the file system; the CLI passes none or only `modelFileProblem`. */
 export interface NodeHostParts {
@@ -21,11 +27,13 @@ export interface NodeHostParts {
   describeModel?: LanguageServiceHost['describeModel'];
   /** What is wrong with an existing model file; default: its file type only (a stat, never a read). */
   modelFileProblem?: (absPath: string) => string | undefined;
+  /** What the server knows about measurements (its MeasurementStore), for hovers and diagnostics. */
+  measurements?: MeasurementHost;
 }
 
 /** The Node host of a language service: the file system plus the parts given. */
 export function nodeHost(parts: NodeHostParts = {}): LanguageServiceHost {
-  const { analyzer, describeModel } = parts;
+  const { analyzer, describeModel, measurements } = parts;
   return {
     fileExists: (p) => {
       try {
@@ -54,12 +62,42 @@ export function nodeHost(parts: NodeHostParts = {}): LanguageServiceHost {
       },
     }),
     ...(describeModel && { describeModel }),
+    ...(measurements && { measurements }),
   };
 }
 
-/** The Node host of a server: its analyser and its model sections. */
-function serverHost(ctx: Pick<ServerContext, 'analyzer' | 'modelInfo'>): LanguageServiceHost {
-  return nodeHost({ analyzer: ctx.analyzer, describeModel: (p, bind, opts) => ctx.modelInfo.describeModel(p, bind, opts) });
+/** The Node host of a server: its analyser, its model sections and its measurements. */
+function serverHost(ctx: ServerContext): LanguageServiceHost {
+  return nodeHost({
+    analyzer: ctx.analyzer,
+    describeModel: (p, bind, opts) => ctx.modelInfo.describeModel(p, bind, opts),
+    measurements: {
+      modelFacts: (p, bind) => ({ ...ctx.measurements.modelFacts(p, bind), trusted: ctx.workspaceTrusted }),
+      cachedMeasurement: (p, bind) => cachedMeasurement(ctx, p, bind),
+    },
+  });
+}
+
+/**
+ * A model's measurement from the profile cache (after a restart only the cache knows), looked up
+ * with the options each open config gives the model under these bindings, then the plain default.
+ */
+export async function cachedMeasurement(ctx: ServerContext, absPath: string, bind: Record<string, number>): Promise<Measurement | undefined> {
+  const options: MeasureOptions[] = [];
+  for (const doc of ctx.documents.all()) {
+    const fsPath = fsPathOf(doc.uri);
+    if (!fsPath || !isTtcDocument(doc)) continue;
+    const settings = await ctx.getSettings(doc.uri);
+    for (const j of jobsForConfig(parseConfig(doc.getText()).config, fsPath, settings)) {
+      if (j.options.modelPath === absPath && stableStringify(j.options.bind ?? {}) === stableStringify(bind)) options.push(j.options);
+    }
+  }
+  options.push({ modelPath: absPath, bind });
+  for (const o of options) {
+    const hit = await ctx.profiler().cached(o).catch(() => undefined);
+    if (hit) return { profile: hit, cached: true };
+  }
+  return undefined;
 }
 
 const services = new WeakMap<ServerContext, LanguageService>();

@@ -1,7 +1,8 @@
 /**
  * Markdown sections about a model file, contributed by features (the static summary from core/onnx,
- * measured numbers from the profiler) and shown in the hover on a model path and in Show Model
- * Summary. One registry per server (on the ServerContext, never a module global); the hover feature
+ * the shape-only description; Show Model Summary's measured section from the profiling feature) and
+ * shown in the hover on a model path and in Show Model Summary (the hover's measured numbers come
+ * from the MeasurementStore through the language service instead). One registry per server (on the ServerContext, never a module global); the hover feature
  * does not know who provides what.
  */
 export type ModelInfoProvider = (absPath: string, bind: Record<string, number>, opts?: ModelInfoOptions) => Promise<string | undefined>;

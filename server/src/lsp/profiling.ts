@@ -2,61 +2,31 @@
  * Profiling in the language server: `ttcLens/profileModels` measures every model of the given (or all
  * open) configs in the profiler process, with work-done progress and cancellation, and answers with a
  * Markdown report that also names the models that cannot be measured and why (shape-only, missing
- * file, untrusted workspace); measurements, failures and running jobs go into the server's
- * MeasurementStore (core/profile/store.ts); failures become a diagnostic on the model entry (a DiagnosticSource) and
- * the status item; measured numbers appear in the hover on a model path (a ModelInfoProvider) and in
- * Show Model Summary (a summary section). The server only waits on IPC, so it stays responsive while
- * a model runs.
+ * file, untrusted workspace). Measurements, failures and running jobs go into the server's
+ * MeasurementStore (core/profile/store.ts) as data; the language service renders them
+ * (service/profiling.ts): failures as a diagnostic on the model entry, measured numbers in the hover on
+ * a model path and in Show Model Summary (a summary section); failures also reach the status item.
+ * The server only waits on IPC, so it stays responsive while a model runs.
  */
 import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import * as nodePath from 'node:path';
-import { DiagnosticSeverity, type CancellationToken, type Diagnostic, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import type { CancellationToken, WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { parseConfig, resolveModelPath } from '../core/config/parse';
 import type { TtcConfig } from '../core/config/types';
 import { stableStringify } from '../core/profile/cache';
-import { formatMarkdown } from '../core/profile/format';
-import { measuredSection, profileReport, skipReason, type ReportEntry, type SkipKind } from '../core/profile/report';
+import { profileReport, skipReason, type ReportEntry, type SkipKind } from '../core/profile/report';
 import type { Profiler } from '../core/profile/client';
-import type { FailureKind, MeasureOptions } from '../core/profile/protocol';
+import type { FailureKind } from '../core/profile/protocol';
 import type { TtcSettings } from '../service/settings';
+import { jobsForConfig, measuredSummary, type ProfileJob } from '../service/profiling';
 import { ProfileModelsRequest, StatusNotification, type ProfileModelsParams, type ProfileModelsResult, type StatusParams } from '../protocol';
 import type { Feature, ServerContext } from './context';
-import { fsPathOf, isTtcDocument } from './host';
+import { cachedMeasurement, fsPathOf, isTtcDocument } from './host';
 import { fileAccessFor } from './fileAccess';
-import { validBindings } from '../core/bindings';
 import { isOnnxFile } from '../core/model/reference';
 
 /** Failures that belong on the model entry (a missing file is already reported by validation). */
 const DIAGNOSED: FailureKind[] = ['runtime-load', 'unsupported-operator', 'invalid-model', 'invalid-input', 'out-of-memory', 'run-failed', 'timeout', 'crashed'];
-
-export interface ProfileJob {
-  model: string;
-  options: MeasureOptions;
-}
-
-/** The measurement each model entry of a config asks for (pure; exported for tests). */
-export function jobsForConfig(config: TtcConfig, configFsPath: string, settings: TtcSettings): ProfileJob[] {
-  const jobs: ProfileJob[] = [];
-  for (const [name, m] of Object.entries(config.models ?? {})) {
-    if (!m?.path || !isOnnxFile(m.path)) continue;
-    const threads = config.hardware?.threads ?? settings.profiler.threads;
-    jobs.push({
-      model: name,
-      options: {
-        modelPath: resolveModelPath(configFsPath, m.path),
-        bind: { ...settings.defaultDims, ...validBindings(m.dims) },
-        ...(m.inputs ? { inputShapes: m.inputs } : {}),
-        ...(m.samples ? { samplesPath: resolveModelPath(configFsPath, m.samples) } : {}),
-        ep: config.hardware?.provider ?? 'cpu',
-        ...(threads ? { threads } : {}),
-        targetCi: settings.profiler.targetCi,
-        maxTimeMs: settings.profiler.maxTimeMs,
-        ...(settings.profiler.maxMemoryMB > 0 ? { maxMemoryBytes: settings.profiler.maxMemoryMB * 2 ** 20 } : {}),
-      },
-    });
-  }
-  return jobs;
-}
 
 /** A model entry of a config that is not measured, and why (pure; exported for tests). */
 export interface Skipped {
@@ -233,79 +203,16 @@ function register(ctx: ServerContext): void {
       .catch((err) => ctx.connection.console.error(`ttc-lens: auto-profile failed: ${err instanceof Error ? err.message : String(err)}`));
   });
 
-  ctx.diagnosticSources.register((doc) => {
-    if (!store.hasFailures() || !isTtcDocument(doc)) return [];
-    const fsPath = fsPathOf(doc.uri);
-    if (!fsPath) return [];
-    const parsed = parseConfig(doc.getText());
-    const out: Diagnostic[] = [];
-    for (const [name, m] of Object.entries(parsed.config.models ?? {})) {
-      if (!m?.path) continue;
-      const f = store.failure(resolveModelPath(fsPath, m.path));
-      if (!f) continue;
-      const range = parsed.rangeOf(['models', name, 'path']) ?? parsed.rangeOf(['models', name]);
-      if (!range) continue;
-      out.push({
-        range: { start: doc.positionAt(range.start), end: doc.positionAt(range.end) },
-        severity: f.kind === 'timeout' || f.kind === 'crashed' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error,
-        source: 'ttc-lens profiler',
-        code: `profile-${f.kind}`,
-        message: f.message,
-        data: { kind: f.kind, modelPath: resolveModelPath(fsPath, m.path) },
-      });
-    }
-    return out;
-  });
-
-  /** Measurement options the open configs give a model (plus the plain default), for cache look-ups. */
-  const optionsFor = async (absPath: string, bind: Record<string, number>): Promise<MeasureOptions[]> => {
-    const out: MeasureOptions[] = [];
-    for (const doc of ctx.documents.all()) {
-      const fsPath = fsPathOf(doc.uri);
-      if (!fsPath || !isTtcDocument(doc)) continue;
-      const settings = await ctx.getSettings(doc.uri);
-      for (const j of jobsForConfig(parseConfig(doc.getText()).config, fsPath, settings)) {
-        if (j.options.modelPath === absPath && stableStringify(j.options.bind ?? {}) === stableStringify(bind)) out.push(j.options);
-      }
-    }
-    out.push({ modelPath: absPath, bind });
-    return out;
-  };
-
-  ctx.modelInfo.registerProvider(async (absPath, bind) => {
-    const mem = store.modelFacts(absPath, bind).measured;
-    if (mem) return formatMarkdown(mem.profile, mem.cached);
-    const f = store.failure(absPath);
-    if (f) return `**Profiling failed:** ${f.message}`;
-    if (!isOnnxFile(absPath)) return undefined;
-    // After a restart only the cache knows: look it up with the options an open config would use.
-    for (const o of await optionsFor(absPath, bind)) {
-      const hit = await get().cached(o).catch(() => undefined);
-      if (hit) return formatMarkdown(hit, true);
-    }
-    return ctx.workspaceTrusted ? '_Latency not measured yet: run **TTC Lens: Profile Models**._' : '_Latency is not measured in an untrusted workspace._';
-  }, 200);
-
   // Show Model Summary: the full measured section (tables) of every measurement this session has of
-  // the model, else the cached one an open config's options find.
+  // the model, else the cached one an open config's options find (rendered by service/profiling.ts).
   ctx.modelInfo.registerSummarySection(async (absPath, bind) => {
     if (!isOnnxFile(absPath)) return undefined;
     const mine = store.measurements(absPath);
     if (!mine.length) {
-      for (const o of await optionsFor(absPath, bind)) {
-        const hit = await get().cached(o).catch(() => undefined);
-        if (hit) {
-          mine.push({ profile: hit, cached: true });
-          break;
-        }
-      }
+      const hit = await cachedMeasurement(ctx, absPath, bind);
+      if (hit) mine.push(hit);
     }
-    if (!mine.length) {
-      const f = store.failure(absPath);
-      if (f) return `## Measured on this machine\n\nProfiling failed: ${f.message}`;
-      return ctx.workspaceTrusted ? '## Measured on this machine\n\n_Not measured yet: run **TTC Lens: Profile Models** on a config that uses this model._' : undefined;
-    }
-    return mine.map((m) => measuredSection(m.profile, { cached: m.cached, level: 3, title: 'Measured on this machine' }).replace(/^### /, '## ')).join('\n\n');
+    return measuredSummary(absPath, mine, store.failure(absPath), ctx.workspaceTrusted);
   });
 
   ctx.onShutdown(async () => {

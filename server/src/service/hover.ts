@@ -1,7 +1,8 @@
 /**
  * Hover: the schema's documentation for the key under the cursor (the same text the schema gives
  * other editors), the meaning of an enum value, the normalised amount for a unit, and for model
- * paths/references the resolved file plus sections from `describeModel` (a host function).
+ * paths/references the resolved file plus sections from `describeModel` (a host function) and the
+ * measured numbers from the host's measurement facts (service/profiling.ts).
  */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -11,12 +12,15 @@ import { formatUnit, parseUnit } from '../core/config/units';
 import { nodeRange, pathAtOffset } from '../core/config/yamlAst';
 import { listOf } from '../core/config/suggest';
 import type { ModelEntry } from '../core/config/types';
+import { measuredHover, type MeasurementHost } from './profiling';
 
 export interface HoverHost {
   fsPath?: string;
   fileExists?: (absPath: string) => boolean;
-  /** Markdown sections about a model file (static summary, measurements…). */
+  /** Markdown sections about a model file (static summary…). */
   describeModel?: (absPath: string, bind: Record<string, number>, opts?: { precision?: string }) => Promise<string[]>;
+  /** Measurement facts about a model file, rendered after the describeModel sections. */
+  measurements?: MeasurementHost;
   /** Default bindings for symbolic dims (settings), under the model's own `dims`. */
   defaultDims?: Record<string, number>;
   /** References outside the workspace are named but never read or described. */
@@ -52,8 +56,14 @@ async function modelDoc(model: ModelEntry, host: HoverHost, header: string): Pro
     if (exists && host.describeModel) {
       const bind = { ...(host.defaultDims ?? {}), ...(model.dims ?? {}) };
       // An ONNX path, or a shape-only description (config.json / genai_config.json) at the model's precision.
-      if (model.path) parts.push(...(await host.describeModel(resolveModelPath(host.fsPath, model.path), bind)));
-      else if (model.config) parts.push(...(await host.describeModel(abs, bind, model.precision ? { precision: model.precision } : {})));
+      if (model.path) {
+        const modelPath = resolveModelPath(host.fsPath, model.path);
+        parts.push(...(await host.describeModel(modelPath, bind)));
+        if (host.measurements) {
+          const measured = await measuredHover(modelPath, bind, host.measurements).catch((e: unknown) => `_Could not describe model: ${e instanceof Error ? e.message : String(e)}_`);
+          if (measured) parts.push(measured);
+        }
+      } else if (model.config) parts.push(...(await host.describeModel(abs, bind, model.precision ? { precision: model.precision } : {})));
     }
   } else if (file) {
     parts.push(`\`${file}\` (relative to the config file; save the config to resolve it)`);

@@ -11,9 +11,11 @@ import { complete, type DirEntry, type ModelInputs } from './completion';
 import { toDiagnostic, validateDocument } from './diagnostics';
 import { ParseCache } from './document';
 import { hover } from './hover';
+import { profilingDiagnostics, type MeasurementHost } from './profiling';
 import { symbols } from './symbols';
 
 export type { DirEntry, ModelInputs } from './completion';
+export type { MeasuredFacts, MeasurementHost } from './profiling';
 
 export interface LanguageServiceHost {
   /** Does a file exist? Without it, file checks are skipped. */
@@ -28,6 +30,8 @@ export interface LanguageServiceHost {
   modelFileProblem?(absPath: string): string | undefined;
   /** Markdown sections about a model file, shown in hovers. */
   describeModel?(absPath: string, bind: Record<string, number>, opts?: { precision?: string }): Promise<string[]>;
+  /** What the host knows about models' measurements (data: measured, failed, running); the service renders it. */
+  measurements?: MeasurementHost;
 }
 
 /** Per-document facts the host knows: where the file is, default dim bindings from settings. */
@@ -48,6 +52,8 @@ export interface LanguageService {
   validate(doc: TextDocument, opts?: DocumentOptions): Problem[];
   /** `validate` as LSP diagnostics. */
   diagnostics(doc: TextDocument, opts?: DocumentOptions): Diagnostic[];
+  /** A diagnostic on each model entry whose measurement failed (from the host's measurement facts). */
+  profilingDiagnostics(doc: TextDocument, opts?: DocumentOptions): Diagnostic[];
   complete(doc: TextDocument, pos: Position, opts?: DocumentOptions): CompletionItem[];
   hover(doc: TextDocument, pos: Position, opts?: DocumentOptions): Promise<Hover | null>;
   symbols(doc: TextDocument): DocumentSymbol[];
@@ -78,6 +84,10 @@ export function getLanguageService(host: LanguageServiceHost = {}): LanguageServ
     parse: (doc) => cache.get(doc),
     validate,
     diagnostics: (doc, opts) => validate(doc, opts).map((p) => toDiagnostic(doc, p)),
+    profilingDiagnostics: (doc, opts = {}) => {
+      const m = host.measurements;
+      return m && opts.fsPath ? profilingDiagnostics(doc, cache.get(doc), opts.fsPath, (p) => m.modelFacts(p, {}).failure) : [];
+    },
     complete: (doc, pos, opts = {}) =>
       complete(doc, cache.get(doc), pos, {
         fsPath: opts.fsPath,
@@ -85,7 +95,7 @@ export function getLanguageService(host: LanguageServiceHost = {}): LanguageServ
         modelInputs: guard(host.modelInputs?.bind(host), opts.isOutside, undefined),
       }),
     hover: (doc, pos, opts = {}) =>
-      hover(doc, cache.get(doc), pos, { fsPath: opts.fsPath, fileExists, describeModel: host.describeModel?.bind(host), defaultDims: opts.defaultDims, isOutside: opts.isOutside }),
+      hover(doc, cache.get(doc), pos, { fsPath: opts.fsPath, fileExists, describeModel: host.describeModel?.bind(host), measurements: host.measurements, defaultDims: opts.defaultDims, isOutside: opts.isOutside }),
     symbols: (doc) => symbols(doc, cache.get(doc)),
     codeActions: (doc, range, opts) => codeActions(doc, validate(doc, opts), range),
     close: (uri) => cache.delete(uri),
