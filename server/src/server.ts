@@ -17,7 +17,6 @@ import { SettingsCache, type ServerContext } from './lsp/context';
 import { createProfiler, type Profiler } from './core/profile/client';
 import { StaticAnalyzer } from './core/onnx/analysisHost';
 import { DiagnosticSources } from './lsp/diagnosticSources';
-import { ModelInfo } from './lsp/modelInfo';
 import { MeasurementStore } from './core/profile/store';
 import { StatusNotification, WorkspaceTrustNotification, type WorkspaceTrustParams } from './protocol';
 
@@ -37,7 +36,6 @@ const ctx: ServerContext = {
   onRevalidate: (fn) => void revalidators.push(fn),
   onShutdown: (fn) => void shutdownHooks.push(fn),
   diagnosticSources: new DiagnosticSources(),
-  modelInfo: new ModelInfo(),
   analyzer: new StaticAnalyzer(),
   measurements: new MeasurementStore(),
   // Created on first use: storagePath and trust arrive with `initialize`, after registration.

@@ -5,7 +5,6 @@ import type { Profiler } from '../core/profile/client';
 import type { StaticAnalyzer } from '../core/onnx/analysisHost';
 import type { MeasurementStore } from '../core/profile/store';
 import type { DiagnosticSources } from './diagnosticSources';
-import type { ModelInfo } from './modelInfo';
 
 /** What every `lsp/*` feature gets: the connection, the open documents and per-document settings. */
 export interface ServerContext {
@@ -25,10 +24,8 @@ export interface ServerContext {
   onRevalidate(fn: () => void): void;
   /** Functions run when the server shuts down. */
   onShutdown(fn: () => void | Promise<void>): void;
-  /** Diagnostic sources beyond validation (profiler failures, budget breaches), merged per publish. */
+  /** Diagnostic sources beyond validation and profiling failures (budget breaches), merged per publish. */
   diagnosticSources: DiagnosticSources;
-  /** Markdown sections about model files (hover, Show Model Summary). */
-  modelInfo: ModelInfo;
   /**
    * The server's one static analyser (core/onnx/analysisHost.ts): models are read and analysed in a
    * worker thread, bounded in time, memory and size, cached by path + mtime + size + bindings.

@@ -2,7 +2,7 @@
  * The Node host of the language service, one module for the language server and the CLI
  * (cli/check.ts): file existence, folder listing and small text files from the file system, model
  * file problems (a stat by default), and, in the server, model inputs from the shared static
- * analyser's cache (never parsed on this thread), model descriptions from modelInfo.ts and the
+ * analyser's cache (never parsed on this thread), model descriptions (describeModelFile) and the
  * measurement facts of the server's MeasurementStore. Also the one language service of a server (keyed
  * by its context, never a global).
  */
@@ -12,12 +12,14 @@ import { getLanguageService, type LanguageService, type LanguageServiceHost } fr
 import type { ServerContext } from './context';
 import type { StaticAnalyzer } from '../core/onnx/analysisHost';
 import { fileTypeProblem, readSmallTextFile } from '../core/model/files';
-import { isOnnxFile, isTtcConfigFile } from '../core/model/reference';
+import { isDescriptionFile, isOnnxFile, isTtcConfigFile } from '../core/model/reference';
+import { describeShapeOnly } from '../core/model/format';
+import { formatSummaryMarkdown } from '../core/onnx/format';
 import { parseConfig } from '../core/config/parse';
 import { stableStringify } from '../core/profile/cache';
 import type { MeasureOptions } from '../core/profile/protocol';
 import type { Measurement } from '../core/profile/store';
-import { jobsForConfig, type MeasurementHost } from '../service/profiling';
+import { jobsForConfig, measuredSummary, type MeasurementHost } from '../service/profiling';
 
 /** What a Node host adds beyond the file system; the CLI passes none or only `modelFileProblem`. */
 export interface NodeHostParts {
@@ -66,11 +68,11 @@ export function nodeHost(parts: NodeHostParts = {}): LanguageServiceHost {
   };
 }
 
-/** The Node host of a server: its analyser, its model sections and its measurements. */
+/** The Node host of a server: its analyser, its model descriptions and its measurements. */
 function serverHost(ctx: ServerContext): LanguageServiceHost {
   return nodeHost({
     analyzer: ctx.analyzer,
-    describeModel: (p, bind, opts) => ctx.modelInfo.describeModel(p, bind, opts),
+    describeModel: (p, bind, opts) => describeModelFile(ctx.analyzer, p, bind, opts),
     measurements: {
       modelFacts: (p, bind) => ({ ...ctx.measurements.modelFacts(p, bind), trusted: ctx.workspaceTrusted }),
       cachedMeasurement: (p, bind) => cachedMeasurement(ctx, p, bind),
@@ -78,11 +80,57 @@ function serverHost(ctx: ServerContext): LanguageServiceHost {
   });
 }
 
+const failed = (e: unknown) => `_Could not describe model: ${e instanceof Error ? e.message : String(e)}_`;
+
+/**
+ * Markdown sections about a model file for the hover: a shape-only description (config.json /
+ * genai_config.json) at the config's precision, or an ONNX file's static analysis from the analyser
+ * (a worker thread). A section that throws says so instead.
+ */
+export async function describeModelFile(analyzer: Pick<StaticAnalyzer, 'get'>, absPath: string, bind: Record<string, number>, opts: { precision?: string } = {}): Promise<string[]> {
+  const sections: Array<() => Promise<string | undefined>> = [
+    async () => (isDescriptionFile(absPath) ? describeShapeOnly(absPath, readSmallTextFile(absPath), opts.precision, 'Shape-only model').markdown : undefined),
+    async () => {
+      if (!isOnnxFile(absPath)) return undefined;
+      try {
+        return formatSummaryMarkdown(await analyzer.get(absPath, bind), { title: 'Static analysis' });
+      } catch (e) {
+        return `**Model could not be read:** ${e instanceof Error ? e.message : String(e)}`;
+      }
+    },
+  ];
+  const out: string[] = [];
+  for (const s of sections) {
+    const md = await s().catch(failed);
+    if (md) out.push(md);
+  }
+  return out;
+}
+
+/**
+ * Show Model Summary's measured sections: every measurement the server's MeasurementStore has of the
+ * model, else the cached one an open config's options find, rendered by the service.
+ */
+export async function measuredSummarySections(ctx: ServerContext, absPath: string, bind: Record<string, number>): Promise<string[]> {
+  try {
+    if (!isOnnxFile(absPath)) return [];
+    const mine = ctx.measurements.measurements(absPath);
+    if (!mine.length) {
+      const hit = await cachedMeasurement(ctx, absPath, bind);
+      if (hit) mine.push(hit);
+    }
+    const md = measuredSummary(absPath, mine, ctx.measurements.failure(absPath), ctx.workspaceTrusted);
+    return md ? [md] : [];
+  } catch (e) {
+    return [failed(e)];
+  }
+}
+
 /**
  * A model's measurement from the profile cache (after a restart only the cache knows), looked up
  * with the options each open config gives the model under these bindings, then the plain default.
  */
-export async function cachedMeasurement(ctx: ServerContext, absPath: string, bind: Record<string, number>): Promise<Measurement | undefined> {
+async function cachedMeasurement(ctx: ServerContext, absPath: string, bind: Record<string, number>): Promise<Measurement | undefined> {
   const options: MeasureOptions[] = [];
   for (const doc of ctx.documents.all()) {
     const fsPath = fsPathOf(doc.uri);

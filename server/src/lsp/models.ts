@@ -1,13 +1,13 @@
 /**
- * Static model analysis in the language server: the hover section on a model path (order 100, before
- * measured numbers) and the `ttcLens/modelSummary` request behind "TTC Lens: Show Model Summary".
+ * Static model analysis in the language server (the hover's sections come from lsp/host.ts
+ * describeModelFile) and the `ttcLens/modelSummary` request behind "TTC Lens: Show Model Summary".
  * Summaries come from a worker thread, cached by path + mtime + size (core/onnx/analysisHost.ts). `ttcLens/listModels` lists the models
  * (ONNX files or shape-only descriptions) every config of the workspace names (open documents as edited, the rest from disk).
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Feature, ServerContext } from './context';
-import { fsPathOf } from './host';
+import { fsPathOf, measuredSummarySections } from './host';
 import { ListModelsRequest, ModelSummaryRequest, type ListModelsResult, type ModelSummaryParams, type ModelSummaryResult } from '../protocol';
 import { findConfigFiles } from '../core/config/discover';
 import { parseConfig, resolveModelPath } from '../core/config/parse';
@@ -17,7 +17,7 @@ import { describeShapeOnly } from '../core/model/format';
 import { readRegularText } from '../core/safeFs';
 import { fileAccessFor } from './fileAccess';
 import { validBindings } from '../core/bindings';
-import { isDescriptionFile, isOnnxFile, isTtcConfigFile } from '../core/model/reference';
+import { isDescriptionFile, isTtcConfigFile } from '../core/model/reference';
 
 /** A shape-only model description (config.json / genai_config.json) rather than an ONNX file. */
 const isDescription = isDescriptionFile;
@@ -57,21 +57,6 @@ export function listModels(configs: Array<{ uri: string; fsPath: string; text: s
 function register(ctx: ServerContext): void {
   const cache = ctx.analyzer;
   ctx.onShutdown(() => cache.dispose());
-
-  // Shape-only descriptions: geometry, parameters, weights, KV cache, FLOPs per token (core/model).
-  ctx.modelInfo.registerProvider(async (absPath, _bind, opts) => {
-    if (!isDescription(absPath)) return undefined;
-    return describeShapeOnly(absPath, readSmallTextFile(absPath), opts?.precision, 'Shape-only model').markdown;
-  }, 100);
-
-  ctx.modelInfo.registerProvider(async (absPath, bind) => {
-    if (!isOnnxFile(absPath)) return undefined;
-    try {
-      return formatSummaryMarkdown(await cache.get(absPath, bind), { title: 'Static analysis' });
-    } catch (e) {
-      return `**Model could not be read:** ${e instanceof Error ? e.message : String(e)}`;
-    }
-  }, 100);
 
   ctx.connection.onRequest(ListModelsRequest, (): ListModelsResult => {
     const configs = new Map<string, { uri: string; fsPath: string; text: string }>();
@@ -114,8 +99,8 @@ function register(ctx: ServerContext): void {
     }
     try {
       const summary = await cache.get(abs, validBindings(p.bind));
-      // Measured numbers, when this model has been profiled (lsp/profiling.ts).
-      const measured = await ctx.modelInfo.describeSummary(abs, validBindings(p.bind));
+      // Measured numbers, when this model has been profiled (the server's MeasurementStore).
+      const measured = await measuredSummarySections(ctx, abs, validBindings(p.bind));
       return { markdown: [formatSummaryMarkdown(summary, { title: path.basename(abs), maxOps: 12 }), ...measured].join('\n\n---\n\n'), summary };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);

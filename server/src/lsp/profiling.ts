@@ -18,10 +18,10 @@ import { profileReport, skipReason, type ReportEntry, type SkipKind } from '../c
 import type { Profiler } from '../core/profile/client';
 import type { FailureKind } from '../core/profile/protocol';
 import type { TtcSettings } from '../service/settings';
-import { jobsForConfig, measuredSummary, type ProfileJob } from '../service/profiling';
+import { jobsForConfig, type ProfileJob } from '../service/profiling';
 import { ProfileModelsRequest, StatusNotification, type ProfileModelsParams, type ProfileModelsResult, type StatusParams } from '../protocol';
 import type { Feature, ServerContext } from './context';
-import { cachedMeasurement, fsPathOf, isTtcDocument } from './host';
+import { fsPathOf, isTtcDocument } from './host';
 import { fileAccessFor } from './fileAccess';
 import { isOnnxFile } from '../core/model/reference';
 
@@ -201,18 +201,6 @@ function register(ctx: ServerContext): void {
       .getSettings(e.document.uri)
       .then((s) => (s.profiler.autoProfile && ctx.workspaceTrusted ? profileDocs({ uris: [e.document.uri] }) : undefined))
       .catch((err) => ctx.connection.console.error(`ttc-lens: auto-profile failed: ${err instanceof Error ? err.message : String(err)}`));
-  });
-
-  // Show Model Summary: the full measured section (tables) of every measurement this session has of
-  // the model, else the cached one an open config's options find (rendered by service/profiling.ts).
-  ctx.modelInfo.registerSummarySection(async (absPath, bind) => {
-    if (!isOnnxFile(absPath)) return undefined;
-    const mine = store.measurements(absPath);
-    if (!mine.length) {
-      const hit = await cachedMeasurement(ctx, absPath, bind);
-      if (hit) mine.push(hit);
-    }
-    return measuredSummary(absPath, mine, store.failure(absPath), ctx.workspaceTrusted);
   });
 
   ctx.onShutdown(async () => {

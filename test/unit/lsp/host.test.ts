@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ModelSummary } from '../../../server/src/core/onnx/analyze';
-import { nodeHost } from '../../../server/src/lsp/host';
+import { describeModelFile, nodeHost } from '../../../server/src/lsp/host';
 import { tempDir } from '../core/onnx/helpers';
 
 describe('lsp/host (the Node host the server and the CLI share)', () => {
@@ -49,5 +49,18 @@ describe('lsp/host (the Node host the server and the CLI share)', () => {
     assert.equal(h.modelInputs!(path.join(t.dir, 'model.json')), undefined);
     assert.deepEqual(peeked.map((p) => path.basename(p)), ['a.onnx', 'b.onnx']);
     assert.deepEqual(await h.describeModel!(path.join(t.dir, 'models', 'a.onnx'), {}), ['about a.onnx']);
+  });
+
+  it('describeModelFile: an ONNX file\'s static analysis from the analyser (its error when it cannot be read), nothing for other files', async () => {
+    const asked: string[] = [];
+    const analyzer = {
+      get: async (p: string) => {
+        asked.push(path.basename(p));
+        throw new Error('truncated file');
+      },
+    };
+    assert.deepEqual(await describeModelFile(analyzer, path.join(t.dir, 'models', 'a.onnx'), {}), ['**Model could not be read:** truncated file']);
+    assert.deepEqual(await describeModelFile(analyzer, path.join(t.dir, 'notes.md'), {}), []);
+    assert.deepEqual(asked, ['a.onnx']);
   });
 });
