@@ -6,13 +6,12 @@
  */
 import * as fs from 'node:fs';
 import { resolveModelPath } from '../core/config/parse';
-import { applyEdits, removeKey, setValue } from '../core/config/edit';
+import { applyStrategyChanges, type StrategyChanges } from '../core/quality/apply';
 import { stableStringify } from '../core/profile/cache';
 import { readRegularText } from '../core/safeFs';
 import { MAX_QUALITY_FILE_BYTES, qualityInputsFromTexts, type QualityTexts } from '../core/quality/load';
 import { buildQualityModel, type QualityModel } from '../core/quality/model';
 import { recommendFromFacts, type Recommendation } from '../core/quality/optimize';
-import type { Strategy } from '../core/config/types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from './context';
 import type { DocEstimate } from './estimates';
@@ -77,19 +76,10 @@ export async function recommendationFor(ctx: ServerContext, doc: TextDocument, e
  * One edit that sets `set` and removes `remove` under `strategy` (applied one after another to the
  * text, then reduced to the changed span), or undefined when any step cannot be written safely.
  */
-export function strategyEdit(doc: TextDocument, set: Array<[keyof Strategy, string | number]>, remove: Array<keyof Strategy>) {
+export function strategyEdit(doc: TextDocument, set: StrategyChanges['set'], remove: StrategyChanges['remove']) {
   const original = doc.getText();
-  let text = original;
-  for (const [k, v] of set) {
-    const e = setValue(text, ['strategy', k], v);
-    if (!e) return undefined;
-    text = applyEdits(text, e);
-  }
-  for (const k of remove) {
-    const e = removeKey(text, ['strategy', k]);
-    if (!e) return undefined;
-    text = applyEdits(text, e);
-  }
+  const text = applyStrategyChanges(original, { set, remove });
+  if (text === undefined) return undefined;
   if (text === original) return [];
   let a = 0;
   while (a < original.length && a < text.length && original[a] === text[a]) a++;

@@ -59,9 +59,14 @@ export function priceWith(models: Record<string, ModelFacts>, machine: MachineFa
 /** Largest N considered for any strategy. */
 export const MAX_N = 1024;
 
-/** The strategy section for `approach` at N, from the config's own (same model, sampling, verifier), or why not. */
-export function candidateStrategy(base: Strategy | undefined, approach: Approach, n: number): Strategy | { skip: string } {
+/**
+ * The strategy section for `approach` at N, from the config's own (same model, sampling, verifier), or
+ * why not. `generative: false` (the model has no KV cache): one pass of it is written as tta with one
+ * view, the plan that runs a non-generative model once (`single` is a prefill and decode steps).
+ */
+export function candidateStrategy(base: Strategy | undefined, approach: Approach, n: number, generative?: boolean): Strategy | { skip: string } {
   if (!base?.model) return { skip: 'the config names no generating model (strategy.model)' };
+  if (approach === 'single' && n === 1 && generative === false) return { approach: 'tta', model: base.model, views: 1 };
   const common: Strategy = { approach, model: base.model };
   for (const k of ['temperature', 'top_p', 'top_k', 'max_tokens', 'seed'] as const) if (base[k] !== undefined) (common as unknown as Record<string, unknown>)[k] = base[k];
   const parallel = base.parallel !== undefined ? { parallel: Math.min(base.parallel, n) } : {};
@@ -176,7 +181,7 @@ export function recommend(config: TtcConfig, model: QualityModel, price: Price, 
         skipped.add(`tta: its plan runs a non-generative model, and ${base?.model ?? 'the model'} is a decoder`);
         break;
       }
-      const s = candidateStrategy(base, c.strategy, n);
+      const s = candidateStrategy(base, c.strategy, n, o.generative);
       if ('skip' in s) {
         skipped.add(`${c.strategy}: ${s.skip}`);
         break;
@@ -224,7 +229,7 @@ export function recommend(config: TtcConfig, model: QualityModel, price: Price, 
       ? `Use ${best.strategy}, n=${best.n}: ${pts(deltaPoints)} ${axisWords(best, current, useCost ? 'cost' : 'latency')}`
       : `Use ${best.strategy}, n=${best.n}: fits the budget at ${pct(best.accuracy.accuracy)} ${model.metric} (${pts(deltaPoints)})`;
   } else title = `Use ${best.strategy}, n=${best.n}: ${pct(best.accuracy.accuracy)} ${model.metric} within the budget`;
-  return { title, axis: useCost ? 'cost' : 'latency', ...(best ? { best } : {}), ...(current ? { current } : {}), ...(deltaPoints !== undefined ? { deltaPoints } : {}), frontier, candidates, ...allocationOf(config, model, price), notes };
+  return { title, axis: useCost ? 'cost' : 'latency', ...(best ? { best } : {}), ...(current ? { current } : {}), ...(deltaPoints !== undefined ? { deltaPoints } : {}), frontier, candidates, ...allocationOf(config, model, price, o.generative), notes };
 }
 
 /**
@@ -232,22 +237,25 @@ export function recommend(config: TtcConfig, model: QualityModel, price: Price, 
  * al.): N per bin with the expected savings, in mean latency when the estimator can price
  * self_consistency, else in samples.
  */
-function allocationOf(config: TtcConfig, model: QualityModel, price: Price): Pick<Recommendation, 'allocation'> {
+function allocationOf(config: TtcConfig, model: QualityModel, price: Price, generative?: boolean): Pick<Recommendation, 'allocation'> {
   const bins = model.bins;
   if (!bins || bins.length < 2) return {};
   const n0 = config.strategy?.approach === 'self_consistency' ? (config.strategy.n ?? 4) : (currentN(config.strategy) ?? 4);
   const grid = [...new Set([1, 2, 4, 8, 16, 32, 64, n0])].filter((k) => k <= Math.max(64, n0)).sort((a, b) => a - b);
   const acc = bins.map((bin) => grid.map((k) => binAccuracy(bin, k, 'majority')));
   let cost: (k: number) => number = (k) => k;
-  let unit = 'samples';
-  const s0 = candidateStrategy(config.strategy, 'self_consistency', 1);
+  // A non-generative model votes over views (tta), a generative one over samples (self_consistency).
+  const views = generative === false;
+  let unit = views ? 'views' : 'samples';
+  const s0 = candidateStrategy(config.strategy, views ? 'tta' : 'self_consistency', 1);
   if (!('skip' in s0)) {
     try {
-      const ms = new Map(grid.map((k) => [k, price({ ...config, strategy: { ...s0, n: k, ...(s0.parallel !== undefined ? { parallel: Math.min(config.strategy?.parallel ?? k, k) } : {}) } }).latency.mean_ms]));
+      const at = (k: number): Strategy => (views ? { ...s0, views: k } : { ...s0, n: k, ...(s0.parallel !== undefined ? { parallel: Math.min(config.strategy?.parallel ?? k, k) } : {}) });
+      const ms = new Map(grid.map((k) => [k, price({ ...config, strategy: at(k) }).latency.mean_ms]));
       cost = (k) => ms.get(k) ?? k;
-      unit = 'ms (mean latency of self_consistency)';
+      unit = `ms (mean latency of ${views ? 'tta' : 'self_consistency'})`;
     } catch {
-      // Samples, then.
+      // Samples (or views), then.
     }
   }
   const a = allocateByDifficulty(acc, bins.map((x) => x.share), grid, n0, cost);
