@@ -11,6 +11,7 @@ import type { Strategy } from '../core/config/types';
 import { writeFileAtomic } from '../core/profile/cache';
 import { applyStrategyChanges, describeChanges, strategyChanges } from '../core/quality/apply';
 import { runPipeline } from '../core/estimate/pipeline';
+import { ratesOfPlan } from '../core/estimate/planOptions';
 import type { Curve, Prediction } from '../core/quality/curves';
 import { loadQualityInputs } from '../core/quality/load';
 import { buildQualityModel, type QualityModel } from '../core/quality/model';
@@ -185,7 +186,7 @@ export async function run(args: string[]): Promise<number> {
   );
   if (progress) process.stderr.write('\r\x1b[K');
   for (const f of p.failures) process.stderr.write(`ttc-lens optimize: ${f.model} could not be measured: ${f.failure.message}\n`);
-  const r = recommendFromFacts(loaded.config, model, p.facts, p.machine, { ...(axis ? { axis } : {}), ...(a.queries !== undefined ? { queries: a.queries } : {}) });
+  const r = recommendFromFacts(loaded.config, model, p.facts, p.machine, { ...(axis ? { axis } : {}), ...(a.queries !== undefined ? { queries: a.queries } : {}), rates: ratesOfPlan(p.plan) });
   const notes = [...q.notes, `estimates: ${p.measured} grid point(s) measured now, ${p.cached} from the cache; other calls interpolated or analytic (see each candidate's provenance)`];
   let applied: { changes: string; file: string } | { error: string } | undefined;
   if (apply) applied = await applyBest(loaded.file, loaded.config.strategy, r);

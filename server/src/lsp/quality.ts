@@ -15,8 +15,30 @@ import { recommendFromFacts, type Recommendation } from '../core/quality/optimiz
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from './context';
 import type { DocEstimate } from './estimates';
-import { fileAccessFor } from './fileAccess';
+import { fileAccessFor, type FileAccess } from './fileAccess';
+import { APPROACHES, type TtcConfig } from '../core/config/types';
+import { parsePointsJsonl } from '../core/quality/data';
+import { measuredRates } from '../core/quality/rates';
+import { ratesOfPlan, type MeasuredRates } from '../core/estimate/planOptions';
 import { fsPathOf } from './languageService';
+
+/**
+ * The rates an eval measured (early exit's agreement, a cascade's escalation) in a config's quality
+ * points file, read under the workspace rules: none when the file is outside them, unreadable or
+ * malformed (the quality-data rule reports that).
+ */
+export function ratesUnder(config: TtcConfig, fsPath: string, access: FileAccess): MeasuredRates {
+  const rel = config.quality?.points_file;
+  if (!rel) return {};
+  const abs = resolveModelPath(fsPath, rel);
+  if (!access.allowed(abs)) return {};
+  try {
+    const r = parsePointsJsonl(readRegularText(abs, MAX_QUALITY_FILE_BYTES, 'quality data file'), APPROACHES);
+    return r.errors.length ? {} : measuredRates(r.points, rel);
+  } catch {
+    return {};
+  }
+}
 
 const models = new WeakMap<ServerContext, Map<string, QualityModel>>();
 const recs = new WeakMap<ServerContext, Map<string, { key: string; p: Promise<Recommendation | undefined> }>>();
@@ -63,7 +85,7 @@ export async function recommendationFor(ctx: ServerContext, doc: TextDocument, e
   const facts = e.result.facts, machine = e.result.machine;
   const p = Promise.resolve().then(() => {
     try {
-      return recommendFromFacts(config, model!, facts, machine);
+      return recommendFromFacts(config, model!, facts, machine, { rates: ratesOfPlan(e.result!.plan) });
     } catch {
       return undefined;
     }

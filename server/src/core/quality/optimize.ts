@@ -8,6 +8,7 @@
 import type { Approach, Strategy, TtcConfig } from '../config/types';
 import { estimate, type Estimate } from '../estimate/estimate';
 import type { MachineFacts, ModelFacts } from '../estimate/price';
+import type { MeasuredRates } from '../estimate/planOptions';
 import type { Prediction } from './curves';
 import { allocateByDifficulty, binAccuracy, type Allocation } from './difficulty';
 import { qualityInputsFromTexts, type QualityTexts } from './load';
@@ -52,8 +53,8 @@ export interface Recommendation {
 export type Price = (config: TtcConfig) => Estimate;
 
 /** The estimator with fixed facts: what the language server and the CLI pass as `Price`. */
-export function priceWith(models: Record<string, ModelFacts>, machine: MachineFacts, queries = 20): Price {
-  return (config) => estimate({ config, models, machine, queries, marginals: false });
+export function priceWith(models: Record<string, ModelFacts>, machine: MachineFacts, queries = 20, rates?: MeasuredRates): Price {
+  return (config) => estimate({ config, models, machine, queries, marginals: false, ...(rates ? { rates } : {}) });
 }
 
 /** Largest N considered for any strategy. */
@@ -173,7 +174,8 @@ export function recommend(config: TtcConfig, model: QualityModel, price: Price, 
   const skipped = new Set<string>();
   for (const c of model.curves) {
     for (const n of gridOf(c, nowN !== undefined && base?.approach === c.strategy ? [nowN] : [])) {
-      if (o.generative === false && SAMPLING.has(c.strategy)) {
+      // An early exit over a model without a KV cache draws views (plan.ts), not samples.
+      if (o.generative === false && SAMPLING.has(c.strategy) && c.strategy !== 'early_exit') {
         skipped.add(`${c.strategy}: its plan samples from a generative model, and ${base?.model ?? 'the model'} has no KV cache (its curve is shown, not priced)`);
         break;
       }
@@ -215,8 +217,12 @@ export function recommend(config: TtcConfig, model: QualityModel, price: Price, 
   const trusted = candidates.filter((c) => !c.accuracy.beyondReach);
   const frontier = paretoFrontier(trusted, (c) => c.x, (c) => c.accuracy.accuracy);
   const feasible = trusted.filter((c) => c.fits);
-  // Best accuracy within the budget; on a tie, the cheaper one.
-  const best = [...feasible].sort((p, q) => q.accuracy.accuracy - p.accuracy.accuracy || p.x - q.x)[0];
+  // Best accuracy within the budget; on a tie, the cheaper one — unless the config's own approach is
+  // within 10% of it (a switch of approach justified by timing noise alone is not a recommendation).
+  const ranked = [...feasible].sort((p, q) => q.accuracy.accuracy - p.accuracy.accuracy || p.x - q.x);
+  const tied = ranked.filter((c) => Math.abs(c.accuracy.accuracy - ranked[0].accuracy.accuracy) < 1e-9);
+  const own = tied.find((c) => c.strategy === base?.approach && c.x <= tied[0].x * 1.1);
+  const best = own ?? ranked[0];
   const current = base && nowN !== undefined ? candidates.find((c) => c.strategy === base.approach && c.n === nowN) : undefined;
   if (base && !current) notes.push(`the quality data has no curve for the config's own ${base.approach}${nowN !== undefined ? ` at n=${nowN}` : ''}: gains are not stated against it`);
   let title: string;
@@ -263,10 +269,10 @@ function allocationOf(config: TtcConfig, model: QualityModel, price: Price, gene
 }
 
 /** What the language server calls: config + facts → the recommendation (title for a hint or a quick-fix). */
-export function recommendFromFacts(config: TtcConfig, model: QualityModel, models: Record<string, ModelFacts>, machine: MachineFacts, o: RecommendOptions & { queries?: number } = {}): Recommendation {
+export function recommendFromFacts(config: TtcConfig, model: QualityModel, models: Record<string, ModelFacts>, machine: MachineFacts, o: RecommendOptions & { queries?: number; rates?: MeasuredRates } = {}): Recommendation {
   const main = config.strategy?.model ? models[config.strategy.model] : undefined;
   const generative = main && main.source !== 'unavailable' ? main.kvBytesPerToken !== undefined : undefined;
-  return recommend(config, model, priceWith(models, machine, o.queries), { ...(generative !== undefined ? { generative } : {}), ...o });
+  return recommend(config, model, priceWith(models, machine, o.queries, o.rates), { ...(generative !== undefined ? { generative } : {}), ...o });
 }
 
 /**

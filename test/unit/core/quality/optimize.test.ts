@@ -83,6 +83,15 @@ describe('core/quality/optimize', () => {
     assert.ok(decoder.candidates.some((c) => c.strategy === 'self_consistency'));
   });
 
+  it('on an accuracy tie, keeps the config\'s own approach unless another is more than 10% cheaper', () => {
+    const pts = (strategy: 'tta' | 'early_exit') => [2, 4, 8].map((n, i) => ({ strategy, n, accuracy: [0.825, 0.8375, 0.8125][i], problems: 80 }));
+    const model = buildQualityModel('acc', { points: [...pts('tta'), ...pts('early_exit')] }, { bootstrap: 30 });
+    const cfg = config('{ approach: tta, model: gen, views: 4 }', '1s');
+    const at = (tta: number, ee: number): Price => (c) => handPrice({ tta, early_exit: ee })({ ...c, strategy: { ...c.strategy!, n: c.strategy!.views ?? c.strategy!.max_n } });
+    assert.equal(recommend(cfg, model, at(50, 48), { generative: false }).best?.strategy, 'tta', 'a 4% difference is noise');
+    assert.equal(recommend(cfg, model, at(50, 40), { generative: false }).best?.strategy, 'early_exit', '20% cheaper at the same accuracy');
+  });
+
   it('keeps the current setting when it is already the best, and finds one that fits when the current does not', () => {
     const model = buildQualityModel('acc', { points: law('self_consistency', 1.0, 0.3, [1, 2, 4, 8]) }, { bootstrap: 50 });
     const keep = recommend(config('{ approach: self_consistency, model: gen, n: 8 }'), model, handPrice({ self_consistency: 100 }));
