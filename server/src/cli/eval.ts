@@ -26,8 +26,9 @@ type Strategy = (typeof STRATEGIES)[number];
 const USAGE = `Usage: ttc-lens eval <config.ttc.yaml> [options]
 
 Runs the config's quality.eval block for real (in the profiler process): a CTC text recognizer
-(PaddleOCR's PP-OCR rec) over the labelled lines, once per line with one view, then at every n of
-the block with test-time augmentation (n views, vote), early exit (views one wave at a time until
+(PaddleOCR's PP-OCR rec; quality.eval.dictionary) or an image classifier (PaddleOCR's
+text-direction classifier; quality.eval.classes, metric top1) over the labelled lines, once per
+line with one view, then at every n of the block with test-time augmentation (n views, vote), early exit (views one wave at a time until
 the vote is decided: strategy.threshold, strategy.wave) and a cascade (one view on the first stage's
 model, the least confident lines — stages[0].escalate of them — escalated to n views). Every line of
 every setting is timed end to end. Reports accuracy, character error rate and latency per setting,
@@ -104,7 +105,7 @@ export function formatText(file: string, info: { lines: number; metric: string; 
   L.push(`${'Setting'.padEnd(18)}${'Accuracy'.padStart(9)}${'CER'.padStart(8)}${'p50'.padStart(10)}${'p95'.padStart(10)}${'views'.padStart(7)}  helped/hurt`);
   for (const p of points) {
     const name = `${p.strategy} n=${p.n}`;
-    L.push(`${name.padEnd(18)}${pct(p.accuracy).padStart(9)}${pct(p.cer).padStart(8)}${fmtMs(p.latency_p50_ms).padStart(10)}${fmtMs(p.latency_p95_ms).padStart(10)}${p.views_mean.toFixed(2).padStart(7)}  +${p.helped}/−${p.hurt}`);
+    L.push(`${name.padEnd(18)}${pct(p.accuracy).padStart(9)}${(p.cer === undefined ? '—' : pct(p.cer)).padStart(8)}${fmtMs(p.latency_p50_ms).padStart(10)}${fmtMs(p.latency_p95_ms).padStart(10)}${p.views_mean.toFixed(2).padStart(7)}  +${p.helped}/−${p.hurt}`);
   }
   L.push('');
   const esc = points.find((p) => p.strategy === 'cascade');
@@ -157,8 +158,9 @@ export async function run(args: string[]): Promise<number> {
     spec.labels = path.resolve(a.labels);
     spec.inputs = path.resolve(a.inputs ?? path.join(path.dirname(a.labels), 'inputs'));
   }
-  if (spec.metric === 'top1') return fail('metric top1 scores a classifier; this eval runs a CTC text recognizer (exact_match, cer or a script)');
-  if (!spec.dictionary) return fail('quality.eval.dictionary (the recognizer\'s characters, one per line) is required for a text recognizer');
+  if (spec.metric === 'top1' && !spec.classes) return fail('metric top1 scores a classifier: name its classes in quality.eval.classes (in the order of its output)');
+  if (spec.metric === 'cer' && spec.classes) return fail('metric cer scores a text recognizer; a classifier is scored by top1 (or exact_match, or a script)');
+  if (!spec.dictionary && !spec.classes) return fail('quality.eval.dictionary (a text recognizer\'s characters, one per line) or quality.eval.classes (an image classifier\'s class names) is required');
   const config = loaded.config;
   const models = evalModels(config, loaded.file);
   if (!models.model) return fail(`the config's strategy names no model with an ONNX file to evaluate${models.names.model ? ` ('${models.names.model}')` : ''}`);
@@ -205,7 +207,8 @@ export async function run(args: string[]): Promise<number> {
         model: models.model,
         ...(models.cheap ? { cheap: models.cheap } : {}),
         session,
-        dictionary: spec.dictionary,
+        ...(spec.dictionary ? { dictionary: spec.dictionary } : {}),
+        ...(spec.classes ? { classes: spec.classes, ...(spec.width ? { width: spec.width } : {}) } : {}),
         inputs: labels.map((l) => ({ id: l.id, file: l.file })),
         settings,
         ...(s?.threshold !== undefined ? { threshold: s.threshold } : {}),
@@ -221,7 +224,7 @@ export async function run(args: string[]): Promise<number> {
   if (progress) process.stderr.write('\r\x1b[K');
   if (!outcome.ok) return fail(`the eval failed: ${outcome.failure.message}`);
   const r = outcome.value;
-  const { problems, points } = scoreRun(labels, r, scorer, s?.approach);
+  const { problems, points } = scoreRun(labels, r, scorer, s?.approach, { classifier: !!spec.classes });
   const check = a.check && quality ? checkSetting(settings[settings.length - 1], quality, points[points.length - 1], !!a.labels) : undefined;
   if (a.out) {
     mkdirSync(a.out, { recursive: true });
