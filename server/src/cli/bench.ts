@@ -105,7 +105,7 @@ export async function run(args: string[]): Promise<number> {
   const outcome = await withProfiler(a.cacheDir, async (profiler, signal) => {
     const est = await runPipeline({ config, configPath: loaded.file, profiler, profile: a.profile, queries, signal, onProgress: progress });
     if (signal.aborted) return { est, r: undefined };
-    const r = await executeFresh({ models: est.sessionModels, session: est.session, warmup: w.warmup, queries: w.queries, maxTimeMs: maxTime }, { signal, onProgress: progress });
+    const r = await executeFresh({ models: est.sessionModels, session: est.session, warmup: est.workload.warmup, queries: est.workload.queries, maxTimeMs: maxTime }, { signal, onProgress: progress });
     return { est, r };
   });
   if (progress) process.stderr.write('\r\x1b[K');

@@ -49,7 +49,7 @@ export async function runSweep(a: ConfigArgs, file: string, spec: SweepSpec, for
       }
       const est = await runPipeline({ config, configPath: file, profiler, profile: a.profile, queries, signal, onProgress: say || undefined, maxTimeMsPerPoint: a.maxPointMs });
       if (signal.aborted) break;
-      const r = await executeFresh({ models: est.sessionModels, session: est.session, warmup: w.warmup, queries: w.queries, maxTimeMs: maxTime }, { signal, onProgress: say || undefined });
+      const r = await executeFresh({ models: est.sessionModels, session: est.session, warmup: est.workload.warmup, queries: est.workload.queries, maxTimeMs: maxTime }, { signal, onProgress: say || undefined });
       if (!r.ok) {
         out.push({ value, error: r.failure.message });
         continue;

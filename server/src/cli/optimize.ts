@@ -5,8 +5,13 @@
  * (core/estimate/pipeline.ts, measured grid points from the cache, analytic elsewhere).
  * Exit 0 with a recommendation, 1 when the config or its quality data has errors or nothing fits, 2 on usage errors.
  */
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { Strategy } from '../core/config/types';
+import { writeFileAtomic } from '../core/profile/cache';
+import { applyStrategyChanges, describeChanges, strategyChanges } from '../core/quality/apply';
 import { runPipeline } from '../core/estimate/pipeline';
+import { ratesOfPlan } from '../core/estimate/planOptions';
 import type { Curve, Prediction } from '../core/quality/curves';
 import { loadQualityInputs } from '../core/quality/load';
 import { buildQualityModel, type QualityModel } from '../core/quality/model';
@@ -22,6 +27,9 @@ Pareto frontier of (latency or cost, accuracy) and the most accurate setting wit
 
 Options:
   --json              Print the curves, frontier and recommendation as JSON (docs/cli.md).
+  --apply             Write the recommended strategy into the config (only the strategy keys that
+                      change; comments and layout kept; the file replaced atomically). Then
+                      \`ttc-lens eval <config> --check\` re-runs it and compares with the prediction.
   --axis latency|cost Frontier axis (default latency; cost when the budget limits only cost).
   --seed S            Bootstrap seed for the confidence bands (default fixed: same data, same bands).
   --no-profile        Do not measure: use cached measurements, analytic elsewhere.
@@ -39,7 +47,7 @@ const r4 = (v: number) => Number(v.toPrecision(4));
 function lawWords(c: Curve): string {
   switch (c.law) {
     case 'power':
-      return `−ln acc = ${r4(c.params.a)}·n^(−${r4(c.params.b)})`;
+      return `−ln acc = ${r4(c.params.a)}·n^(${c.params.b >= 0 ? '−' : ''}${r4(Math.abs(c.params.b))})`;
     case 'loglinear':
       return `acc = ${r4(c.params.a)} + ${r4(c.params.b)}·ln n`;
     case 'beta-binomial':
@@ -111,11 +119,24 @@ export function optimizeText(file: string, model: QualityModel, r: Recommendatio
     const a = r.allocation;
     L.push('', `Per difficulty (majority vote at the accuracy of n=${a.uniform.n} for every problem, ${pct(a.uniform.accuracy)})`);
     for (const b of a.bins) L.push(`  bin ${b.bin} (${pct(b.share)} of problems, success rate ${b.range[0].toFixed(2)}–${b.range[1].toFixed(2)})  n=${b.n}`);
-    L.push(`  → ${pct(a.accuracy)} at ${pct(Math.max(0, a.savings))} less ${a.unit.startsWith('ms') ? 'latency' : 'samples'} than n=${a.uniform.n} everywhere`);
+    L.push(`  → ${pct(a.accuracy)} at ${pct(Math.max(0, a.savings))} less ${a.unit.startsWith('ms') ? 'latency' : a.unit} than n=${a.uniform.n} everywhere`);
+    if (a.unit.startsWith('ms (mean latency of tta') || a.unit === 'views') L.push('  (majority vote over views from the per-problem view success rates: plurality voting over decoded strings can beat it, see the tta curve)');
   }
   const all = [...model.notes, ...r.notes, ...notes];
   if (all.length) L.push('', 'Notes', ...all.map((n) => `  - ${n}`));
   return L.join('\n') + '\n';
+}
+
+/** Write the recommended strategy into the config file (atomically), or say why not. */
+async function applyBest(file: string, current: Strategy | undefined, r: Recommendation): Promise<{ changes: string; file: string } | { error: string }> {
+  if (!r.best) return { error: 'no setting with quality data fits the budget: nothing to apply' };
+  const changes = strategyChanges(current, r.best.config);
+  if (!changes.set.length && !changes.remove.length) return { changes: '', file };
+  const text = readFileSync(file, 'utf8');
+  const next = applyStrategyChanges(text, changes);
+  if (next === undefined) return { error: `the strategy section of ${file} could not be edited safely (anchors, aliases or a flow style the editor cannot keep): set ${describeChanges(current, changes)} by hand` };
+  await writeFileAtomic(file, next);
+  return { changes: describeChanges(current, changes), file };
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -126,11 +147,14 @@ export async function run(args: string[]): Promise<number> {
   let a: ConfigArgs;
   let axis: Axis | undefined;
   let seed: number | undefined;
+  let apply = false;
   try {
-    a = parseConfigArgs(args, ['--axis', '--axis=', '--seed', '--seed=']);
-    for (let i = 0; i < a.rest.length; i += 2) {
-      const [flag, v] = [a.rest[i], a.rest[i + 1]];
-      if (flag === '--axis') {
+    a = parseConfigArgs(args, ['--axis', '--axis=', '--seed', '--seed=', '--apply']);
+    for (let i = 0; i < a.rest.length; i++) {
+      const flag = a.rest[i];
+      const v = flag === '--apply' ? undefined : a.rest[++i];
+      if (flag === '--apply') apply = true;
+      else if (flag === '--axis') {
         if (v !== 'latency' && v !== 'cost') throw new Error(`--axis is latency or cost, got '${v ?? ''}'`);
         axis = v;
       } else if (flag === '--seed') seed = parsePositiveInt('--seed', v, 2 ** 31);
@@ -162,9 +186,15 @@ export async function run(args: string[]): Promise<number> {
   );
   if (progress) process.stderr.write('\r\x1b[K');
   for (const f of p.failures) process.stderr.write(`ttc-lens optimize: ${f.model} could not be measured: ${f.failure.message}\n`);
-  const r = recommendFromFacts(loaded.config, model, p.facts, p.machine, { ...(axis ? { axis } : {}), ...(a.queries !== undefined ? { queries: a.queries } : {}) });
+  const r = recommendFromFacts(loaded.config, model, p.facts, p.machine, { ...(axis ? { axis } : {}), ...(a.queries !== undefined ? { queries: a.queries } : {}), rates: ratesOfPlan(p.plan) });
   const notes = [...q.notes, `estimates: ${p.measured} grid point(s) measured now, ${p.cached} from the cache; other calls interpolated or analytic (see each candidate's provenance)`];
-  if (a.json) process.stdout.write(JSON.stringify(optimizeJson(loaded.file, model, r, notes), null, 2) + '\n');
-  else process.stdout.write(optimizeText(shown, model, r, notes));
-  return r.best ? 0 : 1;
+  let applied: { changes: string; file: string } | { error: string } | undefined;
+  if (apply) applied = await applyBest(loaded.file, loaded.config.strategy, r);
+  if (a.json) process.stdout.write(JSON.stringify({ ...optimizeJson(loaded.file, model, r, notes), ...(applied ? { applied } : {}) }, null, 2) + '\n');
+  else {
+    process.stdout.write(optimizeText(shown, model, r, notes));
+    if (applied) process.stdout.write('\n' + ('error' in applied ? `Not applied      ${applied.error}` : `Applied          ${applied.changes || 'nothing to change: the config already uses it'} in ${shown}`) + '\n');
+  }
+  if (applied && 'error' in applied) process.stderr.write(`ttc-lens optimize: ${applied.error}\n`);
+  return r.best && !(applied && 'error' in applied) ? 0 : 1;
 }

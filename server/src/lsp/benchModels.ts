@@ -67,7 +67,7 @@ export async function opProfiles(ctx: ServerContext, uri: string, config: TtcCon
 /** The charts of a config's models from an estimate (its facts and plan) and, after a run, its step timings. */
 export function chartsOf(config: TtcConfig, result: PipelineResult, ops: Awaited<ReturnType<typeof opProfiles>>, measured?: StepTiming[]): ModelCharts {
   return modelCharts({
-    workload: planQueries(config, result.estimate.queries),
+    workload: planQueries(config, result.estimate.queries, result.plan),
     facts: result.facts,
     machine: result.machine,
     measured,

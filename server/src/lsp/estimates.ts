@@ -30,11 +30,13 @@ import { chartsOf, opProfiles, registerBenchModels } from './benchModels';
 import { budgetDiagnostics, staleDiagnostics, codeLenses, estimateMarkdown, fitActions, inlayHints, isEstimateKey, type HintMode } from '../service/estimates';
 import { QualityChartRequest, BenchmarkQueryNotification, EstimateRequest, ProfileEstimateRequest, RunBenchmarkRequest, type EstimateParams, type EstimateResult, type RunBenchmarkParams, type RunBenchmarkResult } from '../protocol';
 import type { Feature, ServerContext } from './context';
-import { recommendationFor, strategyEdit } from './quality';
+import { ratesUnder, recommendationFor, strategyEdit } from './quality';
+import { ratesOfPlan } from '../core/estimate/planOptions';
 import { qualityActions, qualityHints } from '../service/quality';
 import { qualityChart } from '../core/quality/chart';
 import { fileAccessFor } from './fileAccess';
 import { fsPathOf, isTtcDocument, languageServiceFor } from './host';
+
 
 export interface DocEstimate {
   version: number;
@@ -127,7 +129,7 @@ export class EstimateStore {
       facts[name] = await this.factsFor(name, abs, spec);
     }
     try {
-      const result = await runPipeline({ config, configPath: fsPath, profiler: this.profiler(), store: this.points(), profile: false, facts });
+      const result = await runPipeline({ config, configPath: fsPath, profiler: this.profiler(), store: this.points(), profile: false, facts, rates: ratesUnder(config, fsPath, access) });
       return { ...out, result };
     } catch (e) {
       return { ...out, reason: e instanceof Error ? e.message : String(e) };
@@ -151,7 +153,7 @@ export class EstimateStore {
     this.pending.add(doc.uri);
     try {
       const facts = Object.fromEntries(Object.entries(cur.result.facts).map(([k, f]) => [k, { ...f, table: undefined, sessionRssBytes: undefined }]));
-      const r = await runPipeline({ config: cur.parsed.config, configPath: fsPath, profiler: this.profiler(), store: this.points(), profile: true, facts, signal, onProgress, queries });
+      const r = await runPipeline({ config: cur.parsed.config, configPath: fsPath, profiler: this.profiler(), store: this.points(), profile: true, facts, signal, onProgress, queries, rates: ratesOfPlan(cur.result.plan) });
       for (const m of Object.values(r.sessionModels)) this.onMeasured?.(m.path);
     } finally {
       this.pending.delete(doc.uri);
@@ -165,7 +167,7 @@ export class EstimateStore {
     const cur = await this.get(doc);
     if (!cur.result || cur.result.estimate.queries === queries) return cur;
     const facts = Object.fromEntries(Object.entries(cur.result.facts).map(([k, f]) => [k, { ...f, table: undefined, sessionRssBytes: undefined }]));
-    const result = await runPipeline({ config: cur.parsed.config, configPath: fsPathOf(doc.uri)!, profiler: this.profiler(), store: this.points(), profile: false, facts, queries });
+    const result = await runPipeline({ config: cur.parsed.config, configPath: fsPathOf(doc.uri)!, profiler: this.profiler(), store: this.points(), profile: false, facts, queries, rates: ratesOfPlan(cur.result.plan) });
     return { ...cur, result };
   }
 }
@@ -335,7 +337,7 @@ function register(ctx: ServerContext): void {
     // The top-operators chart: each model's per-op trace, recorded once where no profile has one.
     const ops = await opProfiles(ctx, doc.uri, config, { signal, report: (m) => report(0.3, m) });
     if (signal.aborted) return { error: 'cancelled' };
-    const w = planQueries(config, queries);
+    const w = planQueries(config, queries, e.result.plan);
     const r = await executeFresh(
       { models: e.result.sessionModels, session: e.result.session, warmup: w.warmup, queries: w.queries, maxTimeMs: 300_000 },
       {

@@ -6,18 +6,39 @@
  */
 import * as fs from 'node:fs';
 import { resolveModelPath } from '../core/config/parse';
-import { applyEdits, removeKey, setValue } from '../core/config/edit';
+import { applyStrategyChanges, type StrategyChanges } from '../core/quality/apply';
 import { stableStringify } from '../core/profile/cache';
 import { readRegularText } from '../core/safeFs';
 import { MAX_QUALITY_FILE_BYTES, qualityInputsFromTexts, type QualityTexts } from '../core/quality/load';
 import { buildQualityModel, type QualityModel } from '../core/quality/model';
 import { recommendFromFacts, type Recommendation } from '../core/quality/optimize';
-import type { Strategy } from '../core/config/types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from './context';
 import type { DocEstimate } from './estimates';
-import { fileAccessFor } from './fileAccess';
+import { fileAccessFor, type FileAccess } from './fileAccess';
+import { APPROACHES, type TtcConfig } from '../core/config/types';
+import { parsePointsJsonl } from '../core/quality/data';
+import { measuredRates } from '../core/quality/rates';
+import { ratesOfPlan, type MeasuredRates } from '../core/estimate/planOptions';
 import { fsPathOf } from './host';
+
+/**
+ * The rates an eval measured (early exit's agreement, a cascade's escalation) in a config's quality
+ * points file, read under the workspace rules: none when the file is outside them, unreadable or
+ * malformed (the quality-data rule reports that).
+ */
+export function ratesUnder(config: TtcConfig, fsPath: string, access: FileAccess): MeasuredRates {
+  const rel = config.quality?.points_file;
+  if (!rel) return {};
+  const abs = resolveModelPath(fsPath, rel);
+  if (!access.allowed(abs)) return {};
+  try {
+    const r = parsePointsJsonl(readRegularText(abs, MAX_QUALITY_FILE_BYTES, 'quality data file'), APPROACHES);
+    return r.errors.length ? {} : measuredRates(r.points, rel);
+  } catch {
+    return {};
+  }
+}
 
 const models = new WeakMap<ServerContext, Map<string, QualityModel>>();
 const recs = new WeakMap<ServerContext, Map<string, { key: string; p: Promise<Recommendation | undefined> }>>();
@@ -64,7 +85,7 @@ export async function recommendationFor(ctx: ServerContext, doc: TextDocument, e
   const facts = e.result.facts, machine = e.result.machine;
   const p = Promise.resolve().then(() => {
     try {
-      return recommendFromFacts(config, model!, facts, machine);
+      return recommendFromFacts(config, model!, facts, machine, { rates: ratesOfPlan(e.result!.plan) });
     } catch {
       return undefined;
     }
@@ -77,19 +98,10 @@ export async function recommendationFor(ctx: ServerContext, doc: TextDocument, e
  * One edit that sets `set` and removes `remove` under `strategy` (applied one after another to the
  * text, then reduced to the changed span), or undefined when any step cannot be written safely.
  */
-export function strategyEdit(doc: TextDocument, set: Array<[keyof Strategy, string | number]>, remove: Array<keyof Strategy>) {
+export function strategyEdit(doc: TextDocument, set: StrategyChanges['set'], remove: StrategyChanges['remove']) {
   const original = doc.getText();
-  let text = original;
-  for (const [k, v] of set) {
-    const e = setValue(text, ['strategy', k], v);
-    if (!e) return undefined;
-    text = applyEdits(text, e);
-  }
-  for (const k of remove) {
-    const e = removeKey(text, ['strategy', k]);
-    if (!e) return undefined;
-    text = applyEdits(text, e);
-  }
+  const text = applyStrategyChanges(original, { set, remove });
+  if (text === undefined) return undefined;
   if (text === original) return [];
   let a = 0;
   while (a < original.length && a < text.length && original[a] === text[a]) a++;

@@ -67,7 +67,7 @@ function register(ctx: ServerContext): void {
       }
       if (ac.signal.aborted) throw new Cancelled();
       progress?.report(15, 'verifying: session, fusion, fidelity, speed where the plan runs it');
-      const w = planQueries(parsed.config, 5);
+      const w = planQueries(parsed.config, 5, cur?.result?.plan);
       const points = rewritePoints(w, params.model);
       const session = cur?.result?.session;
       // Pruning brings its own thresholds (prunePipeline.ts); int4's judge is the base they override.

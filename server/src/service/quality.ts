@@ -9,6 +9,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedConfig } from '../core/config/parse';
 import type { Candidate, Recommendation } from '../core/quality/optimize';
 import type { Strategy } from '../core/config/types';
+import { strategyChanges } from '../core/quality/apply';
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 const band = (c: Candidate) => `${pct(c.accuracy.accuracy)} [${(c.accuracy.lo * 100).toFixed(1)}–${(c.accuracy.hi * 100).toFixed(1)}]`;
@@ -60,10 +61,7 @@ export function qualityActions(
   };
   const budget = diagnostics.filter((d) => typeof d.code === 'string' && d.code.startsWith('budget-'));
   if (!inSection('strategy') && !inSection('quality') && !budget.length) return [];
-  const cur = (parsed.config.strategy ?? {}) as Record<string, unknown>;
-  const want = best.config as unknown as Record<string, unknown>;
-  const set = Object.entries(want).filter(([k, v]) => (typeof v === 'string' || typeof v === 'number') && cur[k] !== v) as Array<[keyof Strategy, string | number]>;
-  const remove = Object.keys(cur).filter((k) => !(k in want)) as Array<keyof Strategy>;
+  const { set, remove } = strategyChanges(parsed.config.strategy, best.config);
   const e = edits(set, remove);
   if (!e) return [];
   return [{ title: r.title, kind: budget.length ? CodeActionKind.QuickFix : CodeActionKind.RefactorRewrite, ...(budget.length ? { diagnostics: budget } : {}), edit: { changes: { [doc.uri]: e } } }];

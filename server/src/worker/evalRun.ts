@@ -1,7 +1,7 @@
 /**
  * `ttc-lens eval`'s engine, in the profiler process (a crash or a hang costs the request, never the
- * CLI or the language server): a CTC text recognizer (PaddleOCR's PP-OCR rec models) over labelled
- * lines at each test-time-compute setting of core/eval/protocol.ts. Every line of every setting is
+ * CLI or the language server): a CTC text recognizer (PaddleOCR's PP-OCR rec models) or an image
+ * classifier (PaddleOCR's text-direction classifier) over labelled lines at each test-time-compute setting of core/eval/protocol.ts. Every line of every setting is
  * timed end to end — view preprocessing, every session run, CTC decoding and the vote — after one
  * warm-up line at the largest batch; settings take turns line by line, so load drift is shared. Images are decoded before any timing (file reading is not the
  * model's cost). The labels never reach this process.
@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { failure } from '../core/profile/failures';
 import { majorityPosterior } from '../core/estimate/plan';
 import { ctcGreedy, loadDictionary, type Decoded } from '../core/eval/ctc';
-import { applyView, decodePng, REC_MIN_WIDTH, toBatch, VIEWS, type RgbImage } from '../core/eval/image';
+import { topClass } from '../core/eval/classify';
+import { applyView, CLS_WIDTH, decodePng, REC_MIN_WIDTH, toBatch, VIEWS, type RgbImage } from '../core/eval/image';
 import { normalize, quantile, vote } from '../core/eval/score';
 import type { EvalRequestOptions, EvalRunResult, EvalSetting, LineRun, SettingRun } from '../core/eval/protocol';
 import { MeasureError } from './measure';
@@ -43,21 +44,46 @@ class Recognizer {
   }
 }
 
+/** A classifier [N, 3, 48, W] → [N, classes]: each view's answer is its most probable class. */
+class Classifier {
+  constructor(
+    private readonly s: OpenSession,
+    private readonly classes: string[],
+    private readonly width: number,
+  ) {
+    if (s.inputs.length !== 1 || s.outputs.length < 1) throw invalid(`${path.basename(s.path)} is not an image classifier: it needs one image input [N, 3, 48, W] and a [N, classes] output`);
+  }
+
+  async views(img: RgbImage, from: number, to: number): Promise<Decoded[]> {
+    const resized = VIEWS.slice(from, to).map((v) => applyView(img, v, this.width));
+    const b = toBatch(resized, this.width);
+    const out = await this.s.session.run({ [this.s.inputs[0].name]: floatTensor(b.data, b.dims) });
+    const y = out[this.s.outputs[0].name];
+    const C = y.dims[y.dims.length - 1];
+    if (C !== this.classes.length) throw invalid(`${path.basename(this.s.path)} has ${C} classes, quality.eval.classes names ${this.classes.length}`);
+    return resized.map((_, i) => topClass(y.data as Float32Array, i, this.classes));
+  }
+}
+
+type Reader = Recognizer | Classifier;
+
 const now = () => performance.now();
 
 export async function runEval(o: EvalRequestOptions, progress: Progress): Promise<EvalRunResult> {
-  if (!o || !o.model?.path || !Array.isArray(o.inputs) || !Array.isArray(o.settings) || !o.dictionary) throw invalid('an eval request needs a model, a dictionary, inputs and settings');
+  if (!o || !o.model?.path || !Array.isArray(o.inputs) || !Array.isArray(o.settings) || (!o.dictionary && !o.classes?.length)) throw invalid('an eval request needs a model, a dictionary (a recognizer) or classes (a classifier), inputs and settings');
   const maxN = Math.max(1, ...o.settings.map((s) => s.n));
   if (maxN > VIEWS.length) throw invalid(`at most ${VIEWS.length} views are defined; n ${maxN} asks for more`);
   const threshold = o.threshold ?? 0.95;
   const wave = Math.max(1, Math.floor(o.wave ?? 1));
   const escalate = Math.min(1, Math.max(0, o.escalate ?? 0.25));
   const load0 = loadAverage();
-  let chars: string[];
-  try {
-    chars = loadDictionary(readFileSync(o.dictionary, 'utf8'));
-  } catch (e) {
-    throw invalid(`dictionary ${o.dictionary}: ${e instanceof Error ? e.message : String(e)}`);
+  let chars: string[] = [];
+  if (!o.classes?.length) {
+    try {
+      chars = loadDictionary(readFileSync(o.dictionary!, 'utf8'));
+    } catch (e) {
+      throw invalid(`dictionary ${o.dictionary}: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
   const images = o.inputs.map((inp) => {
     try {
@@ -73,8 +99,9 @@ export async function runEval(o: EvalRequestOptions, progress: Progress): Promis
     const cheapSession = o.cheap?.path ? await sessions.get(o.cheap) : main;
     const sameModel = cheapSession === main;
     const minWidth = o.minWidth ?? REC_MIN_WIDTH;
-    const rec = new Recognizer(main, chars, minWidth);
-    const cheap = sameModel ? rec : new Recognizer(cheapSession, chars, minWidth);
+    const reader = (s: OpenSession): Reader => (o.classes?.length ? new Classifier(s, o.classes, o.width ?? CLS_WIDTH) : new Recognizer(s, chars, minWidth));
+    const rec = reader(main);
+    const cheap = sameModel ? rec : reader(cheapSession);
     const loadMs: Record<string, number> = { [main.path]: main.loadMs, [cheapSession.path]: cheapSession.loadMs };
 
     progress('warm-up', 0);

@@ -6,6 +6,7 @@
  */
 import type { TtcConfig } from '../config/types';
 import { quantileSorted } from '../profile/stats';
+import { planOptionsOf, type MeasuredRates } from './planOptions';
 import { countCalls, planQueries, type CallKind, type PlanCall, type QueryPlan, type Workload } from './plan';
 import { priceCall, type MachineFacts, type ModelFacts } from './price';
 import type { Provenance } from './table';
@@ -96,6 +97,8 @@ export interface EstimateInputs {
   queries?: number;
   /** Skip the marginal costs (they re-plan the workload once per knob). */
   marginals?: boolean;
+  /** Rates an eval measured (early exit's agreement, a cascade's escalation), used where the config is silent. */
+  rates?: MeasuredRates;
 }
 
 interface Priced {
@@ -238,7 +241,8 @@ const MARGINAL_KNOB: Partial<Record<string, { key: 'n' | 'num_iterations' | 'rou
 export function estimate(inputs: EstimateInputs): Estimate {
   const { config, models, machine } = inputs;
   const K = Math.max(1, inputs.queries ?? DEFAULT_QUERIES);
-  const w = planQueries(config, K);
+  const plan = planOptionsOf(models, inputs.rates);
+  const w = planQueries(config, K, plan);
   const priced = priceWorkload(w, models, machine);
   const sorted = Float64Array.from(priced.perQuery).sort();
   const mean = priced.perQuery.reduce((a, b) => a + b, 0) / K;
@@ -282,7 +286,7 @@ export function estimate(inputs: EstimateInputs): Estimate {
   if (knob && inputs.marginals !== false && config.strategy) {
     const current = knobValue(w, knob.key);
     const bumped: TtcConfig = { ...config, strategy: { ...config.strategy, [knob.key]: current + 1 } };
-    const next = priceWorkload(planQueries(bumped, K), models, machine);
+    const next = priceWorkload(planQueries(bumped, K, plan), models, machine);
     const nextMean = next.perQuery.reduce((a, b) => a + b, 0) / K;
     marginals.push({ knob: knob.key, label: knob.label, ms: nextMean - mean });
   }

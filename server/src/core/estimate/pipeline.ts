@@ -12,7 +12,10 @@ import { estimate, DEFAULT_QUERIES, type Estimate } from './estimate';
 import { modelFactsOf } from './facts';
 import { copyBandwidth, measureNeeds, PointStore } from './measure';
 import { neededPoints, peakPoints } from './needs';
-import { planQueries } from './plan';
+import { planQueries, type PlanOptions, type Workload } from './plan';
+import { planOptionsOf, type MeasuredRates } from './planOptions';
+import { loadQualityInputs } from '../quality/load';
+import { measuredRates } from '../quality/rates';
 import { ASSUMED_COPY, ASSUMED_CPU, RUNTIME_RSS_BYTES, type MachineFacts, type ModelFacts } from './price';
 import type { SessionModel, SessionSettings } from './protocol';
 import { cachedCalibration, calibrate, type Calibration } from './calibrate';
@@ -38,6 +41,11 @@ export interface PipelineOptions {
   pool?: import('../profile/pool').PoolOptions;
   /** Facts already gathered (the server keeps them per model file). */
   facts?: Record<string, ModelFacts>;
+  /**
+   * Rates an eval measured (core/quality/rates.ts). Default: read from the config's `quality.points`
+   * file (a host with file-access rules, the language server, reads it itself and passes them).
+   */
+  rates?: MeasuredRates;
 }
 
 export interface PipelineResult {
@@ -49,6 +57,10 @@ export interface PipelineResult {
   failures: Array<{ model: string; failure: ProfileFailure }>;
   sessionModels: Record<string, SessionModel>;
   session: SessionSettings;
+  /** How the estimate planned (models without a KV cache, measured rates): what an executor of the same plan passes to planQueries. */
+  plan: PlanOptions;
+  /** The estimate's own workload (its queries), for a host that runs it. */
+  workload: Workload;
 }
 
 export function sessionSettings(config: TtcConfig): SessionSettings {
@@ -91,12 +103,22 @@ export function machineFacts(config: TtcConfig, copy: { bytesPerSecond: number; 
   };
 }
 
+/** The rates in the config's quality points file (none when it has none, or it cannot be read: the quality rules report that). */
+export function ratesOfConfig(config: TtcConfig, configPath: string): MeasuredRates {
+  const file = config.quality?.points_file;
+  if (!file) return {};
+  const q = loadQualityInputs({ ...config, quality: { points_file: file } }, configPath);
+  return q.errors.length ? {} : measuredRates(q.inputs.points, file);
+}
+
 export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
   const { config } = o;
   // A copy: measurements and notes are added per run, never to the caller's (cached) facts.
   const facts = Object.fromEntries(Object.entries(o.facts ?? (await modelFactsOf(config, o.configPath))).map(([k, f]) => [k, { ...f }]));
   const queries = o.queries ?? DEFAULT_QUERIES;
-  const w = planQueries(config, queries);
+  const rates = o.rates ?? ratesOfConfig(config, o.configPath);
+  const plan = planOptionsOf(facts, rates);
+  const w = planQueries(config, queries, plan);
   const session = sessionSettings(config);
   const sessionModels = sessionModelsOf(config, o.configPath);
   const local = Object.fromEntries(Object.entries(sessionModels).filter(([n]) => facts[n] && measurable(config, facts[n])));
@@ -142,7 +164,7 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
     for (const f of Object.values(facts)) if (f.table) f.notes = [...f.notes, `measured with ${session.threads} threads: the config asks for ${asked}, this machine has ${session.threads} physical cores`];
   }
   const machine = machineFacts(config, copy, calibration);
-  return { estimate: estimate({ config, models: facts, machine, queries }), facts, machine, measured, cached, failures, sessionModels, session };
+  return { estimate: estimate({ config, models: facts, machine, queries, rates }), facts, machine, measured, cached, failures, sessionModels, session, plan, workload: w };
 }
 
 /**

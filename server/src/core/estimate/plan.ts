@@ -51,6 +51,27 @@ export interface QueryPlan {
   uniforms: number;
 }
 
+/** A rate an eval measured (`ttc-lens eval`'s points), used where the config is silent. */
+export interface MeasuredRate {
+  value: number;
+  /** Where it was measured, for the assumptions line ("ttc-lens eval, tta n=8"). */
+  source: string;
+}
+
+/** What a plan needs beyond the config: facts about the models and rates measured elsewhere. */
+export interface PlanOptions {
+  /**
+   * Models without a KV cache. An early exit over one draws views, a wave at a time, as `run` calls
+   * at batch wave × `workload.batch` (test-time augmentation that stops when the vote is decided);
+   * over a generative model it draws samples (prefill, KV tiles, steps).
+   */
+  runs?: ReadonlySet<string>;
+  /** The chance a view/sample agrees with the leading answer (early exit), when `workload.agreement` is not set. */
+  agreement?: MeasuredRate;
+  /** The first cascade stage's escalation rate, when `stages[0].escalate` is not set. */
+  escalate?: MeasuredRate;
+}
+
 /** Every parameter of the approach with its default applied, and which defaults were assumed. */
 export interface ResolvedStrategy {
   approach: Approach;
@@ -72,6 +93,8 @@ export interface ResolvedStrategy {
   wave: number;
   threshold: number;
   agreement: number;
+  /** early_exit over a model without a KV cache: waves of views (`run` calls), no lengths. */
+  overViews: boolean;
   views: number;
   batch: number;
   seed: number;
@@ -102,7 +125,7 @@ export const DEFAULTS = {
   escalate: 0,
 } as const;
 
-export function resolveStrategy(config: TtcConfig): ResolvedStrategy {
+export function resolveStrategy(config: TtcConfig, o: PlanOptions = {}): ResolvedStrategy {
   const s = config.strategy;
   if (!s) throw new Error('the config has no strategy');
   const w = config.workload;
@@ -112,8 +135,18 @@ export function resolveStrategy(config: TtcConfig): ResolvedStrategy {
     if (relevant) assumed.push(`${name} = ${String(d)} (default)`);
     return d;
   };
+  /** The config's value, else a measured one (said so), else the default (said so). */
+  const measuredOr = (v: number | undefined, m: MeasuredRate | undefined, d: number, name: string, relevant: boolean): number => {
+    if (v !== undefined) return v;
+    if (m) {
+      if (relevant) assumed.push(`${name} = ${Number(m.value.toFixed(3))} (measured: ${m.source})`);
+      return m.value;
+    }
+    return pick(v, d, name, relevant);
+  };
   const a = s.approach;
-  const gen = !['cascade', 'tta', 'ensemble'].includes(a);
+  const overViews = a === 'early_exit' && !!s.model && !!o.runs?.has(s.model);
+  const gen = !['cascade', 'tta', 'ensemble'].includes(a) && !overViews;
   const search = a === 'beam_search' || a === 'dvts';
   const sampling = a === 'best_of_n' || a === 'self_consistency' || search;
   const maxTokens = pick(s.max_tokens, DEFAULTS.max_tokens, 'max_tokens', gen);
@@ -140,11 +173,15 @@ export function resolveStrategy(config: TtcConfig): ResolvedStrategy {
     maxN,
     wave: Math.min(pick(s.wave, DEFAULTS.wave, 'wave', a === 'early_exit'), maxN),
     threshold: pick(s.threshold, DEFAULTS.threshold, 'threshold', a === 'early_exit'),
-    agreement: pick(w.agreement, DEFAULTS.agreement, 'agreement', a === 'early_exit'),
+    agreement: measuredOr(w.agreement, o.agreement, DEFAULTS.agreement, 'agreement', a === 'early_exit'),
+    overViews,
     views,
     batch: pick(w.batch, DEFAULTS.batch, 'batch', !gen),
     seed: s.seed ?? DEFAULTS.seed,
-    stages: (s.stages ?? []).map((st, i, all) => ({ model: st.model, escalate: i === all.length - 1 ? 0 : (st.escalate ?? DEFAULTS.escalate) })),
+    stages: (s.stages ?? []).map((st, i, all) => ({
+      model: st.model,
+      escalate: i === all.length - 1 ? 0 : i === 0 ? measuredOr(st.escalate, o.escalate, DEFAULTS.escalate, 'stages[0].escalate', a === 'cascade') : (st.escalate ?? DEFAULTS.escalate),
+    })),
     members: s.models ?? [],
     assumed,
   };
@@ -199,6 +236,19 @@ export function planQuery(r: ResolvedStrategy, draws: Draws): QueryPlan {
       return result();
     }
     case 'early_exit': {
+      if (r.overViews) {
+        // Views of a non-generative model, a wave at a time (one run at wave × batch), one uniform per
+        // view: it agrees with the leading answer when u < agreement. No lengths: nothing is generated.
+        let done = 0, agree = 0, group = 0;
+        while (done < r.maxN) {
+          const b = Math.min(r.wave, r.maxN - done);
+          add({ kind: 'run', model: G, batch: b * r.batch }, { group: group++ });
+          for (let i = 0; i < b; i++) if (draws.uniform() < r.agreement) agree++;
+          done += b;
+          if (majorityPosterior(agree, done - agree) >= r.threshold) break;
+        }
+        return result({ samples: done });
+      }
       // Lengths of every possible sample first (all of a query's samples are drawn up front), then one
       // uniform per sample as it is drawn: it agrees with the leading answer when u < agreement.
       drawLengths(r.maxN);
@@ -299,8 +349,8 @@ export interface Workload {
  * query (its own stream with the same seed, so its draws equal the first query's; a cascade's warm-up
  * runs every stage).
  */
-export function planQueries(config: TtcConfig, queries: number): Workload {
-  const strategy = resolveStrategy(config);
+export function planQueries(config: TtcConfig, queries: number, o: PlanOptions = {}): Workload {
+  const strategy = resolveStrategy(config, o);
   const stream = new Draws(strategy.seed);
   const list: QueryPlan[] = [];
   for (let q = 0; q < queries; q++) list.push(planQuery(strategy, stream));

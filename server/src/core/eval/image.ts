@@ -60,6 +60,8 @@ export const VIEWS: readonly View[] = [
 
 export const REC_HEIGHT = 48;
 export const REC_MIN_WIDTH = 320;
+/** PaddleOCR's direction classifier input width (`cls_image_shape` 3×48×192). */
+export const CLS_WIDTH = 192;
 
 /** The paper colour: the median grey of the border pixels. */
 function paperOf(img: RgbImage): [number, number, number] {

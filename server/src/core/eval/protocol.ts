@@ -34,8 +34,14 @@ export interface EvalRequestOptions {
   /** The cascade's first stage (default: the model itself). */
   cheap?: SessionModel;
   session?: SessionSettings;
-  /** Absolute path of the recognizer's dictionary (one character per line). */
-  dictionary: string;
+  /** Absolute path of a text recognizer's dictionary (one character per line). */
+  dictionary?: string;
+  /**
+   * An image classifier instead (PaddleOCR's text-direction classifier and the like: one image input
+   * [N, 3, 48, W], one [N, classes] probability output): the class names, in output order. The answer
+   * of a view is the name of its most probable class, its confidence that probability.
+   */
+  classes?: string[];
   inputs: EvalInput[];
   settings: EvalSetting[];
   /** early_exit: stop when P(leader is the majority) reaches this (default 0.95). */
@@ -44,8 +50,10 @@ export interface EvalRequestOptions {
   wave?: number;
   /** cascade: the fraction of lines escalated (default 0.25). */
   escalate?: number;
-  /** Minimum padded width of a batch (PaddleOCR: 320). */
+  /** Minimum padded width of a batch (PaddleOCR's recognizer: 320). */
   minWidth?: number;
+  /** A classifier's fixed input width: views are resized to at most this and padded to it (PaddleOCR's direction classifier: 192). */
+  width?: number;
 }
 
 export interface LineRun {

@@ -20,8 +20,9 @@ export interface ProblemRow {
   /** The headline setting's answer (the config's approach at the largest n). */
   prediction: string;
   prediction_single: string;
-  cer: number;
-  cer_single: number;
+  /** Character error rates (text recognizers; a classifier's answers are class names). */
+  cer?: number;
+  cer_single?: number;
   views_used: number;
   latency_ms: number;
   /** The single pass was wrong and the headline setting right. */
@@ -40,8 +41,8 @@ export interface PointRow {
   latency_p50_ms: number;
   latency_p95_ms: number;
   latency_mean_ms: number;
-  /** Mean character error rate. */
-  cer: number;
+  /** Mean character error rate (text recognizers only). */
+  cer?: number;
   /** Mean views run per problem. */
   views_mean: number;
   /** Problems whose answer the single pass got wrong and this setting right, and the reverse. */
@@ -55,7 +56,7 @@ export interface PointRow {
 }
 
 export function builtinScorer(metric: string): Scorer | undefined {
-  if (metric === 'exact_match') return (p, e) => (exactMatch(p, e) ? 1 : 0);
+  if (metric === 'exact_match' || metric === 'top1') return (p, e) => (exactMatch(p, e) ? 1 : 0);
   if (metric === 'cer') return (p, e) => Math.max(0, 1 - cer(p, e));
   return undefined;
 }
@@ -81,7 +82,8 @@ export function headlineOf(runs: readonly SettingRun[], approach: string | undef
   return pool.reduce((a, b) => (b.setting.n > a.setting.n ? b : a));
 }
 
-export function scoreRun(labels: readonly Label[], result: EvalRunResult, scorer: Scorer, approach?: string): { problems: ProblemRow[]; points: PointRow[] } {
+export function scoreRun(labels: readonly Label[], result: EvalRunResult, scorer: Scorer, approach?: string, o: { classifier?: boolean } = {}): { problems: ProblemRow[]; points: PointRow[] } {
+  const withCer = !o.classifier;
   const single = result.runs.find((r) => r.setting.strategy === 'single') ?? result.runs[0];
   const head = headlineOf(result.runs, approach);
   const ttas = result.runs.filter((r) => r.setting.strategy === 'tta');
@@ -100,7 +102,7 @@ export function scoreRun(labels: readonly Label[], result: EvalRunResult, scorer
       latency_p50_ms: quantile(ms, 0.5),
       latency_p95_ms: quantile(ms, 0.95),
       latency_mean_ms: ms.reduce((a, b) => a + b, 0) / ms.length,
-      cer: r.lines.reduce((s, l, i) => s + cer(l.text, labels[i].expected), 0) / r.lines.length,
+      ...(withCer ? { cer: r.lines.reduce((s, l, i) => s + cer(l.text, labels[i].expected), 0) / r.lines.length } : {}),
       views_mean: r.lines.reduce((s, l) => s + l.views, 0) / r.lines.length,
       helped: rights.filter((x, i) => x && !singleRight[i]).length,
       hurt: rights.filter((x, i) => !x && singleRight[i]).length,
@@ -127,8 +129,7 @@ export function scoreRun(labels: readonly Label[], result: EvalRunResult, scorer
       expected: lab.expected,
       prediction: h.text,
       prediction_single: s.text,
-      cer: cer(h.text, lab.expected),
-      cer_single: cer(s.text, lab.expected),
+      ...(withCer ? { cer: cer(h.text, lab.expected), cer_single: cer(s.text, lab.expected) } : {}),
       views_used: h.views,
       latency_ms: h.ms,
       helped: headRight && !singleRight[i],

@@ -9,6 +9,7 @@
  *       labels: ocr-eval/labels.jsonl    # {"id": "...", "text": "..."} per line ("expected" or "label" also read)
  *       metric: exact_match              # exact_match | cer | <script.mjs>
  *       dictionary: models/ppocr/ppocr_keys_v1.txt   # the recognizer's characters (CTC)
+ *       # or, for an image classifier: classes: ['0', '180'] (output order), metric: top1, width: 192
  *       n: [1, 2, 4, 8]
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -26,6 +27,10 @@ export interface EvalSpec {
   metric: string;
   n: number[];
   dictionary?: string;
+  /** An image classifier's class names, in the order of its output (labels name one of them). */
+  classes?: string[];
+  /** A classifier's fixed input width (default 192, PaddleOCR's direction classifier). */
+  width?: number;
 }
 
 export interface Label {
@@ -63,6 +68,18 @@ export function readEvalSpec(configFile: string, text: string): { spec?: EvalSpe
   const labels = str('labels');
   const metric = str('metric') ?? 'exact_match';
   const dictionary = str('dictionary');
+  let classes: string[] | undefined;
+  if (e.classes !== undefined) {
+    if (!Array.isArray(e.classes) || e.classes.length < 2 || !e.classes.every((c) => (typeof c === 'string' && c) || typeof c === 'number')) errors.push('quality.eval.classes must be a list of at least two class names, in the order of the model\'s output');
+    else classes = e.classes.map(String);
+    if (classes && new Set(classes).size !== classes.length) errors.push('quality.eval.classes names a class twice');
+  }
+  let width: number | undefined;
+  if (e.width !== undefined) {
+    if (!Number.isInteger(e.width) || (e.width as number) < 8 || (e.width as number) > 4096) errors.push('quality.eval.width must be a whole number of pixels from 8 to 4096');
+    else width = e.width as number;
+  }
+  if (classes && dictionary) errors.push('quality.eval names both a dictionary (a text recognizer) and classes (a classifier): which is the model?');
   if (!inputs) errors.push('quality.eval.inputs (a folder of inputs) is required');
   if (!labels) errors.push('quality.eval.labels (a JSONL file of expected outputs) is required');
   let n = [1, 2, 4, 8];
@@ -75,12 +92,20 @@ export function readEvalSpec(configFile: string, text: string): { spec?: EvalSpe
   if (errors.length) return { errors };
   const abs = (p: string) => path.resolve(dir, p);
   return {
-    spec: { inputs: abs(inputs!), labels: abs(labels!), metric: BUILTIN_METRICS.includes(metric) ? metric : abs(metric), n, ...(dictionary ? { dictionary: abs(dictionary) } : {}) },
+    spec: {
+      inputs: abs(inputs!),
+      labels: abs(labels!),
+      metric: BUILTIN_METRICS.includes(metric) ? metric : abs(metric),
+      n,
+      ...(dictionary ? { dictionary: abs(dictionary) } : {}),
+      ...(classes ? { classes } : {}),
+      ...(width ? { width } : {}),
+    },
     errors,
   };
 }
 
-/** The labelled inputs: one JSON object per line with `id` and the expected text (`text`, `expected` or `label`). */
+/** The labelled inputs: one JSON object per line with `id` and the expected text (`text`, `expected` or `label`; a number is read as its text, e.g. a class `180`). */
 export function readLabels(spec: EvalSpec): Label[] {
   const text = readFileSync(spec.labels, 'utf8');
   const out: Label[] = [];
@@ -94,7 +119,8 @@ export function readLabels(spec: EvalSpec): Label[] {
       throw new Error(`${spec.labels}:${i + 1}: not JSON`);
     }
     const id = o.id;
-    const expected = o.text ?? o.expected ?? o.label;
+    const raw = o.text ?? o.expected ?? o.label;
+    const expected = typeof raw === 'number' ? String(raw) : raw;
     if (typeof id !== 'string' || !id) throw new Error(`${spec.labels}:${i + 1}: no "id"`);
     if (typeof expected !== 'string') throw new Error(`${spec.labels}:${i + 1}: no expected text ("text", "expected" or "label")`);
     if (seen.has(id)) throw new Error(`${spec.labels}:${i + 1}: id '${id}' appears twice`);

@@ -23,6 +23,10 @@ export interface MeasuredPoint {
   problems?: number;
   /** Where it came from, for reports (`quality.points[2]`, `search_and_learn pred_maj@4`). */
   source?: string;
+  /** `ttc-lens eval` tta rows: mean share of views that agree with the vote (a measured `workload.agreement`). */
+  agreement?: number;
+  /** `ttc-lens eval` cascade rows: the share of problems escalated past the first stage. */
+  escalated?: number;
 }
 
 export interface LineError {
@@ -87,7 +91,11 @@ export function parseProblemsJsonl(text: string): ParsedProblems {
   return { problems, errors };
 }
 
-/** `{"strategy": "dvts", "n": 16, "accuracy": 0.46, "problems": 500}` per line (problems optional). */
+/**
+ * `{"strategy": "dvts", "n": 16, "accuracy": 0.46, "problems": 500}` per line (problems optional; the
+ * rates `ttc-lens eval` adds — `agreement` on tta rows, `escalated` on cascade rows — are kept; other
+ * columns are ignored).
+ */
 export function parsePointsJsonl(text: string, approaches: readonly string[]): { points: MeasuredPoint[]; errors: LineError[] } {
   const points: MeasuredPoint[] = [];
   let row = 0;
@@ -97,7 +105,16 @@ export function parsePointsJsonl(text: string, approaches: readonly string[]): {
     if (!Number.isInteger(o.n) || (o.n as number) < 1) return '"n" must be a whole number ≥ 1';
     if (typeof o.accuracy !== 'number' || !(o.accuracy >= 0 && o.accuracy <= 1)) return '"accuracy" must be a number between 0 and 1';
     if (o.problems !== undefined && (!Number.isInteger(o.problems) || (o.problems as number) < 1)) return '"problems" must be a whole number ≥ 1';
-    points.push({ strategy: o.strategy as Approach, n: o.n as number, accuracy: o.accuracy, ...(o.problems !== undefined ? { problems: o.problems as number } : {}), source: `points file, row ${row}` });
+    for (const k of ['agreement', 'escalated'] as const) if (o[k] !== undefined && (typeof o[k] !== 'number' || !((o[k] as number) >= 0 && (o[k] as number) <= 1))) return `"${k}" must be a number between 0 and 1`;
+    points.push({
+      strategy: o.strategy as Approach,
+      n: o.n as number,
+      accuracy: o.accuracy,
+      ...(o.problems !== undefined ? { problems: o.problems as number } : {}),
+      source: `points file, row ${row}`,
+      ...(typeof o.agreement === 'number' ? { agreement: o.agreement } : {}),
+      ...(typeof o.escalated === 'number' ? { escalated: o.escalated } : {}),
+    });
     return undefined;
   });
   return { points, errors };

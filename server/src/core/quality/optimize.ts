@@ -8,6 +8,7 @@
 import type { Approach, Strategy, TtcConfig } from '../config/types';
 import { estimate, type Estimate } from '../estimate/estimate';
 import type { MachineFacts, ModelFacts } from '../estimate/price';
+import type { MeasuredRates } from '../estimate/planOptions';
 import type { Prediction } from './curves';
 import { allocateByDifficulty, binAccuracy, type Allocation } from './difficulty';
 import { qualityInputsFromTexts, type QualityTexts } from './load';
@@ -52,16 +53,21 @@ export interface Recommendation {
 export type Price = (config: TtcConfig) => Estimate;
 
 /** The estimator with fixed facts: what the language server and the CLI pass as `Price`. */
-export function priceWith(models: Record<string, ModelFacts>, machine: MachineFacts, queries = 20): Price {
-  return (config) => estimate({ config, models, machine, queries, marginals: false });
+export function priceWith(models: Record<string, ModelFacts>, machine: MachineFacts, queries = 20, rates?: MeasuredRates): Price {
+  return (config) => estimate({ config, models, machine, queries, marginals: false, ...(rates ? { rates } : {}) });
 }
 
 /** Largest N considered for any strategy. */
 export const MAX_N = 1024;
 
-/** The strategy section for `approach` at N, from the config's own (same model, sampling, verifier), or why not. */
-export function candidateStrategy(base: Strategy | undefined, approach: Approach, n: number): Strategy | { skip: string } {
+/**
+ * The strategy section for `approach` at N, from the config's own (same model, sampling, verifier), or
+ * why not. `generative: false` (the model has no KV cache): one pass of it is written as tta with one
+ * view, the plan that runs a non-generative model once (`single` is a prefill and decode steps).
+ */
+export function candidateStrategy(base: Strategy | undefined, approach: Approach, n: number, generative?: boolean): Strategy | { skip: string } {
   if (!base?.model) return { skip: 'the config names no generating model (strategy.model)' };
+  if (approach === 'single' && n === 1 && generative === false) return { approach: 'tta', model: base.model, views: 1 };
   const common: Strategy = { approach, model: base.model };
   for (const k of ['temperature', 'top_p', 'top_k', 'max_tokens', 'seed'] as const) if (base[k] !== undefined) (common as unknown as Record<string, unknown>)[k] = base[k];
   const parallel = base.parallel !== undefined ? { parallel: Math.min(base.parallel, n) } : {};
@@ -168,7 +174,8 @@ export function recommend(config: TtcConfig, model: QualityModel, price: Price, 
   const skipped = new Set<string>();
   for (const c of model.curves) {
     for (const n of gridOf(c, nowN !== undefined && base?.approach === c.strategy ? [nowN] : [])) {
-      if (o.generative === false && SAMPLING.has(c.strategy)) {
+      // An early exit over a model without a KV cache draws views (plan.ts), not samples.
+      if (o.generative === false && SAMPLING.has(c.strategy) && c.strategy !== 'early_exit') {
         skipped.add(`${c.strategy}: its plan samples from a generative model, and ${base?.model ?? 'the model'} has no KV cache (its curve is shown, not priced)`);
         break;
       }
@@ -176,7 +183,7 @@ export function recommend(config: TtcConfig, model: QualityModel, price: Price, 
         skipped.add(`tta: its plan runs a non-generative model, and ${base?.model ?? 'the model'} is a decoder`);
         break;
       }
-      const s = candidateStrategy(base, c.strategy, n);
+      const s = candidateStrategy(base, c.strategy, n, o.generative);
       if ('skip' in s) {
         skipped.add(`${c.strategy}: ${s.skip}`);
         break;
@@ -210,8 +217,12 @@ export function recommend(config: TtcConfig, model: QualityModel, price: Price, 
   const trusted = candidates.filter((c) => !c.accuracy.beyondReach);
   const frontier = paretoFrontier(trusted, (c) => c.x, (c) => c.accuracy.accuracy);
   const feasible = trusted.filter((c) => c.fits);
-  // Best accuracy within the budget; on a tie, the cheaper one.
-  const best = [...feasible].sort((p, q) => q.accuracy.accuracy - p.accuracy.accuracy || p.x - q.x)[0];
+  // Best accuracy within the budget; on a tie, the cheaper one — unless the config's own approach is
+  // within 10% of it (a switch of approach justified by timing noise alone is not a recommendation).
+  const ranked = [...feasible].sort((p, q) => q.accuracy.accuracy - p.accuracy.accuracy || p.x - q.x);
+  const tied = ranked.filter((c) => Math.abs(c.accuracy.accuracy - ranked[0].accuracy.accuracy) < 1e-9);
+  const own = tied.find((c) => c.strategy === base?.approach && c.x <= tied[0].x * 1.1);
+  const best = own ?? ranked[0];
   const current = base && nowN !== undefined ? candidates.find((c) => c.strategy === base.approach && c.n === nowN) : undefined;
   if (base && !current) notes.push(`the quality data has no curve for the config's own ${base.approach}${nowN !== undefined ? ` at n=${nowN}` : ''}: gains are not stated against it`);
   let title: string;
@@ -224,7 +235,7 @@ export function recommend(config: TtcConfig, model: QualityModel, price: Price, 
       ? `Use ${best.strategy}, n=${best.n}: ${pts(deltaPoints)} ${axisWords(best, current, useCost ? 'cost' : 'latency')}`
       : `Use ${best.strategy}, n=${best.n}: fits the budget at ${pct(best.accuracy.accuracy)} ${model.metric} (${pts(deltaPoints)})`;
   } else title = `Use ${best.strategy}, n=${best.n}: ${pct(best.accuracy.accuracy)} ${model.metric} within the budget`;
-  return { title, axis: useCost ? 'cost' : 'latency', ...(best ? { best } : {}), ...(current ? { current } : {}), ...(deltaPoints !== undefined ? { deltaPoints } : {}), frontier, candidates, ...allocationOf(config, model, price), notes };
+  return { title, axis: useCost ? 'cost' : 'latency', ...(best ? { best } : {}), ...(current ? { current } : {}), ...(deltaPoints !== undefined ? { deltaPoints } : {}), frontier, candidates, ...allocationOf(config, model, price, o.generative), notes };
 }
 
 /**
@@ -232,22 +243,25 @@ export function recommend(config: TtcConfig, model: QualityModel, price: Price, 
  * al.): N per bin with the expected savings, in mean latency when the estimator can price
  * self_consistency, else in samples.
  */
-function allocationOf(config: TtcConfig, model: QualityModel, price: Price): Pick<Recommendation, 'allocation'> {
+function allocationOf(config: TtcConfig, model: QualityModel, price: Price, generative?: boolean): Pick<Recommendation, 'allocation'> {
   const bins = model.bins;
   if (!bins || bins.length < 2) return {};
   const n0 = config.strategy?.approach === 'self_consistency' ? (config.strategy.n ?? 4) : (currentN(config.strategy) ?? 4);
   const grid = [...new Set([1, 2, 4, 8, 16, 32, 64, n0])].filter((k) => k <= Math.max(64, n0)).sort((a, b) => a - b);
   const acc = bins.map((bin) => grid.map((k) => binAccuracy(bin, k, 'majority')));
   let cost: (k: number) => number = (k) => k;
-  let unit = 'samples';
-  const s0 = candidateStrategy(config.strategy, 'self_consistency', 1);
+  // A non-generative model votes over views (tta), a generative one over samples (self_consistency).
+  const views = generative === false;
+  let unit = views ? 'views' : 'samples';
+  const s0 = candidateStrategy(config.strategy, views ? 'tta' : 'self_consistency', 1);
   if (!('skip' in s0)) {
     try {
-      const ms = new Map(grid.map((k) => [k, price({ ...config, strategy: { ...s0, n: k, ...(s0.parallel !== undefined ? { parallel: Math.min(config.strategy?.parallel ?? k, k) } : {}) } }).latency.mean_ms]));
+      const at = (k: number): Strategy => (views ? { ...s0, views: k } : { ...s0, n: k, ...(s0.parallel !== undefined ? { parallel: Math.min(config.strategy?.parallel ?? k, k) } : {}) });
+      const ms = new Map(grid.map((k) => [k, price({ ...config, strategy: at(k) }).latency.mean_ms]));
       cost = (k) => ms.get(k) ?? k;
-      unit = 'ms (mean latency of self_consistency)';
+      unit = `ms (mean latency of ${views ? 'tta' : 'self_consistency'})`;
     } catch {
-      // Samples, then.
+      // Samples (or views), then.
     }
   }
   const a = allocateByDifficulty(acc, bins.map((x) => x.share), grid, n0, cost);
@@ -255,10 +269,10 @@ function allocationOf(config: TtcConfig, model: QualityModel, price: Price): Pic
 }
 
 /** What the language server calls: config + facts → the recommendation (title for a hint or a quick-fix). */
-export function recommendFromFacts(config: TtcConfig, model: QualityModel, models: Record<string, ModelFacts>, machine: MachineFacts, o: RecommendOptions & { queries?: number } = {}): Recommendation {
+export function recommendFromFacts(config: TtcConfig, model: QualityModel, models: Record<string, ModelFacts>, machine: MachineFacts, o: RecommendOptions & { queries?: number; rates?: MeasuredRates } = {}): Recommendation {
   const main = config.strategy?.model ? models[config.strategy.model] : undefined;
   const generative = main && main.source !== 'unavailable' ? main.kvBytesPerToken !== undefined : undefined;
-  return recommend(config, model, priceWith(models, machine, o.queries), { ...(generative !== undefined ? { generative } : {}), ...o });
+  return recommend(config, model, priceWith(models, machine, o.queries, o.rates), { ...(generative !== undefined ? { generative } : {}), ...o });
 }
 
 /**

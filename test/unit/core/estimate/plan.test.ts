@@ -122,6 +122,40 @@ describe('core/estimate/plan (STRATEGIES.md, call by call)', () => {
     assert.deepEqual(q2.calls.filter((x) => x.call.kind === 'kv_tile').map((x) => x.call.batch), [4, 2]);
   });
 
+  it('early_exit over a model without a KV cache: waves of views as `run` calls at wave × batch, no lengths, the same stopping rule', () => {
+    const c = config('approach: early_exit\nmodel: g\nmax_n: 8\nwave: 2', 'batch: 3\n  agreement: 1');
+    const r = resolveStrategy(c, { runs: new Set(['g']) });
+    assert.equal(r.overViews, true);
+    assert.ok(!r.assumed.some((a) => a.startsWith('prompt_tokens') || a.startsWith('max_tokens')), r.assumed.join('; '));
+    const q = planQuery(r, new Draws(0));
+    // Every view agreeing: decided at 4 views, two waves of 2 views of a batch of 3 inputs.
+    assert.equal(q.samples, 4);
+    assert.deepEqual(q.lengths, []);
+    assert.deepEqual(q.calls, [
+      { call: { kind: 'run', model: 'g', batch: 6 }, group: 0 },
+      { call: { kind: 'run', model: 'g', batch: 6 }, group: 1 },
+    ]);
+    assert.equal(q.uniforms, 4, 'one uniform per view, none for lengths');
+    const never = planQuery(resolveStrategy(config('approach: early_exit\nmodel: g\nmax_n: 5\nwave: 2', 'agreement: 0.000001'), { runs: new Set(['g']) }), new Draws(0));
+    assert.deepEqual(never.calls.map((x) => x.call), [{ kind: 'run', model: 'g', batch: 2 }, { kind: 'run', model: 'g', batch: 2 }, { kind: 'run', model: 'g', batch: 1 }]);
+    // A generative model (not in `runs`) still samples.
+    assert.equal(resolveStrategy(c, { runs: new Set(['v']) }).overViews, false);
+  });
+
+  it('measured rates stand in for workload.agreement and stages[0].escalate where the config is silent, and say so', () => {
+    const m = { agreement: { value: 0.8031, source: 'ttc-lens eval, tta n=8 on 80 problems' }, escalate: { value: 0.25, source: 'ttc-lens eval, cascade n=2 on 80 problems' } };
+    const ee = resolveStrategy(config('approach: early_exit\nmodel: g\nmax_n: 8'), m);
+    assert.equal(ee.agreement, 0.8031);
+    assert.ok(ee.assumed.includes('agreement = 0.803 (measured: ttc-lens eval, tta n=8 on 80 problems)'), ee.assumed.join('; '));
+    assert.equal(resolveStrategy(config('approach: early_exit\nmodel: g', 'prompt_tokens: 10\n  agreement: 0.6'), m).agreement, 0.6, "the config's own value wins");
+    const cas = resolveStrategy(config('approach: cascade\nstages:\n  - { model: a }\n  - { model: b }', 'batch: 1'), m);
+    assert.deepEqual(cas.stages, [{ model: 'a', escalate: 0.25 }, { model: 'b', escalate: 0 }]);
+    assert.ok(cas.assumed.some((a) => a.startsWith('stages[0].escalate = 0.25 (measured:')));
+    const own = resolveStrategy(config('approach: cascade\nstages:\n  - { model: a, escalate: 0.1 }\n  - { model: b }', 'batch: 1'), m);
+    assert.equal(own.stages[0].escalate, 0.1);
+    assert.equal(resolveStrategy(config('approach: early_exit\nmodel: g')).agreement, 0.7, 'no measurement: the default');
+  });
+
   it('majorityPosterior is the Beta(a+1, b+1) mass above ½', () => {
     assert.equal(majorityPosterior(0, 0), 0.5);
     assert.ok(Math.abs(majorityPosterior(3, 0) - (1 - 1 / 16)) < 1e-12);

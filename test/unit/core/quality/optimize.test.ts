@@ -83,6 +83,15 @@ describe('core/quality/optimize', () => {
     assert.ok(decoder.candidates.some((c) => c.strategy === 'self_consistency'));
   });
 
+  it('on an accuracy tie, keeps the config\'s own approach unless another is more than 10% cheaper', () => {
+    const pts = (strategy: 'tta' | 'early_exit') => [2, 4, 8].map((n, i) => ({ strategy, n, accuracy: [0.825, 0.8375, 0.8125][i], problems: 80 }));
+    const model = buildQualityModel('acc', { points: [...pts('tta'), ...pts('early_exit')] }, { bootstrap: 30 });
+    const cfg = config('{ approach: tta, model: gen, views: 4 }', '1s');
+    const at = (tta: number, ee: number): Price => (c) => handPrice({ tta, early_exit: ee })({ ...c, strategy: { ...c.strategy!, n: c.strategy!.views ?? c.strategy!.max_n } });
+    assert.equal(recommend(cfg, model, at(50, 48), { generative: false }).best?.strategy, 'tta', 'a 4% difference is noise');
+    assert.equal(recommend(cfg, model, at(50, 40), { generative: false }).best?.strategy, 'early_exit', '20% cheaper at the same accuracy');
+  });
+
   it('keeps the current setting when it is already the best, and finds one that fits when the current does not', () => {
     const model = buildQualityModel('acc', { points: law('self_consistency', 1.0, 0.3, [1, 2, 4, 8]) }, { bootstrap: 50 });
     const keep = recommend(config('{ approach: self_consistency, model: gen, n: 8 }'), model, handPrice({ self_consistency: 100 }));
@@ -115,6 +124,24 @@ describe('core/quality/optimize', () => {
     assert.deepEqual(candidateStrategy(base, 'dvts', 16), { approach: 'dvts', model: 'gen', temperature: 0.7, verifier: 'prm', n: 16, parallel: 8, beam_width: 4 });
     assert.deepEqual(candidateStrategy(base, 'self_consistency', 4), { approach: 'self_consistency', model: 'gen', temperature: 0.7, n: 4, parallel: 4 });
     assert.deepEqual(candidateStrategy(base, 'cascade', 4), { skip: 'cascade has no N to vary' });
+    // One pass of a model without a KV cache is one view (a `single` plan is prefill + decode steps).
+    assert.deepEqual(candidateStrategy(base, 'single', 1, false), { approach: 'tta', model: 'gen', views: 1 });
+    assert.deepEqual(candidateStrategy(base, 'single', 1, true), { approach: 'single', model: 'gen', temperature: 0.7 });
+  });
+
+  it('for a model that does not generate: a single pass is priced as one view, and N per difficulty is allocated in views', () => {
+    const model = buildQualityModel('acc', { points: [{ strategy: 'single', n: 1, accuracy: 0.7, problems: 80 }, ...law('tta', 1.0, 0.2, [2, 4, 8])], problems: betaProblems(2, 1, 80, 8, 3) }, { bootstrap: 30 });
+    const priced: string[] = [];
+    const price: Price = (c) => {
+      priced.push(`${c.strategy!.approach}:${c.strategy!.views ?? c.strategy!.n ?? 1}`);
+      return handPrice({ tta: 50 })({ ...c, strategy: { ...c.strategy!, n: c.strategy!.views } });
+    };
+    const r = recommend(config('{ approach: tta, model: gen, views: 4 }', '1s'), model, price, { generative: false });
+    const single = r.candidates.find((c) => c.strategy === 'single');
+    assert.deepEqual(single?.config, { approach: 'tta', model: 'gen', views: 1 });
+    assert.equal(single?.latency.p50_ms, 50);
+    assert.ok(!priced.some((p) => p.startsWith('single')), priced.join(' '));
+    assert.equal(r.allocation?.unit, 'ms (mean latency of tta)');
   });
 
   it('prices candidates with the real estimator (shape-only model, analytic roofline) and allocates N per difficulty', () => {
