@@ -13,7 +13,7 @@ import { buildConvClassifier, buildDecoder, type DecoderOptions } from '../serve
 import { writeModel } from '../server/src/core/onnx/writer';
 import { parseConfig } from '../server/src/core/config/parse';
 import { createProfiler } from '../server/src/core/profile/client';
-import { runPipeline, sessionModelsOf } from '../server/src/core/estimate/pipeline';
+import { machineFacts, runPipeline, sessionModelsOf } from '../server/src/core/estimate/pipeline';
 import { estimate } from '../server/src/core/estimate/estimate';
 import { planQueries } from '../server/src/core/estimate/plan';
 import { summarize, relError } from '../server/src/core/estimate/benchSummary';
@@ -126,7 +126,8 @@ async function main(): Promise<void> {
       const facts = Object.fromEntries(Object.entries(est.facts).map(([k, f]) => [k, { ...f, table: undefined, sessionRssBytes: undefined }]));
       // …with this machine's calibrated roofline (FLOP/s and bandwidth measured once with generated MLPs).
       const cal = await calibrate(profiler, profiler.cache.dir, est.session);
-      const machine = cal ? { ...est.machine, roofline: { flopsPerSecond: cal.flopsPerSecond, bytesPerSecond: cal.bytesPerSecond, source: 'calibrated' } } : est.machine;
+      // (the pipeline's own roofline: FLOP/s, bandwidth and the fixed costs per operator and per call).
+      const machine = cal ? { ...est.machine, roofline: machineFacts(config, undefined, cal).roofline } : est.machine;
       const analytic = estimate({ config, models: facts, machine, queries: QUERIES, marginals: false });
       const e = est.estimate;
       rows.push({

@@ -3,11 +3,19 @@
  * measured once (per machine, provider and thread count) with two small generated ONNX models run by
  * the profiler process — an MLP at a large batch (compute-bound) and a wide one at batch 1 (its
  * 64 MB of weights are read once per run: bandwidth-bound) — and cached beside the point cache.
+ *
+ * Plus the fixed costs a roofline does not see, which dominate small calls: a decode step of a
+ * 146-node decoder took 0.88 ms here where its FLOPs and bytes account for 0.24 ms. Two tiny
+ * generated decoders (1 and 5 layers, width 32: their FLOPs and bytes are negligible) are stepped at
+ * B = 1; the slope of step time over their executed node counts is the cost per operator (kernel
+ * dispatch, output allocation, the KV concatenation's bookkeeping), the intercept the cost per call
+ * (feeds, the token choice, the cache hand-over) — `perNodeMs` and `perCallMs`.
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { existsSync, mkdirSync } from 'node:fs';
-import { buildMlp } from '../onnx/builders';
+import { buildDecoder, buildMlp } from '../onnx/builders';
+import { executedNodes } from './facts';
 import { writeModel } from '../onnx/writer';
 import { summarizeModelFile } from '../onnx/index';
 import { writeFileAtomic } from '../profile/cache';
@@ -19,6 +27,10 @@ import type { PointsResult, SessionSettings } from './protocol';
 export interface Calibration {
   flopsPerSecond: number;
   bytesPerSecond: number;
+  /** Fixed cost per executed operator, ms (absent in calibrations cached before it was measured). */
+  perNodeMs?: number;
+  /** Fixed cost per call beyond its operators, ms. */
+  perCallMs?: number;
   threads: number;
   ep: string;
   measuredAt: string;
@@ -28,6 +40,10 @@ export interface Calibration {
 const COMPUTE = { layers: 4, hidden: 512, inputs: 512, outputs: 512, batch: 'batch' as const, seed: 91 };
 const STREAM = { layers: 4, hidden: 2048, inputs: 2048, outputs: 2048, batch: 'batch' as const, seed: 92 };
 const COMPUTE_BATCH = 256;
+/** Decoders too small for FLOPs or bytes to matter: what is left is per-operator and per-call cost. */
+const DISPATCH = [1, 5].map((layers) => ({ layers, hidden: 32, heads: 2, kvHeads: 2, vocab: 64, ffn: 64, maxPositions: 256, seed: 93 + layers, name: `dispatch_${layers}` }));
+const DISPATCH_CONTEXT = 16;
+
 
 async function ensureModel(dir: string, name: string, spec: Parameters<typeof buildMlp>[0]): Promise<string> {
   const file = path.join(dir, `${name}.onnx`);
@@ -40,6 +56,25 @@ function fileFor(dir: string, s: SessionSettings): string {
 }
 
 const memo = new Map<string, Calibration>();
+
+type Request = <T>(b: unknown, c: { timeoutMs?: number; signal?: AbortSignal }) => Promise<Outcome<T>>;
+
+/** Per-operator and per-call cost from two tiny decoders' steps (undefined when they cannot run). */
+async function dispatchCost(mdir: string, request: Request, s: SessionSettings, signal?: AbortSignal): Promise<{ perNodeMs: number; perCallMs: number } | undefined> {
+  const xs: Array<{ nodes: number; ms: number }> = [];
+  for (const spec of DISPATCH) {
+    const file = path.join(mdir, `${spec.name}.onnx`);
+    if (!existsSync(file)) await writeModel(file, buildDecoder(spec));
+    const r = await request<PointsResult>({ type: 'points', options: { model: { path: file }, session: s, points: [{ kind: 'step', batch: 1, context: DISPATCH_CONTEXT }], maxTimeMsPerPoint: 1500 } }, { timeoutMs: 120_000, signal });
+    const st = r.ok ? r.value.results[0]?.stats : undefined;
+    if (!st) return undefined;
+    xs.push({ nodes: executedNodes(summarizeModelFile(file, { batch: 1, sequence: 1, past_sequence: DISPATCH_CONTEXT, total_sequence: DISPATCH_CONTEXT + 1 })), ms: st.mean });
+  }
+  const [a, z] = xs;
+  if (z.nodes <= a.nodes) return undefined;
+  const perNodeMs = Math.max(0, (z.ms - a.ms) / (z.nodes - a.nodes));
+  return { perNodeMs, perCallMs: Math.max(0, a.ms - a.nodes * perNodeMs) };
+}
 
 export async function cachedCalibration(dir: string, s: SessionSettings): Promise<Calibration | undefined> {
   const file = fileFor(dir, s);
@@ -59,12 +94,12 @@ export async function cachedCalibration(dir: string, s: SessionSettings): Promis
 
 export async function calibrate(profiler: Profiler, dir: string, s: SessionSettings, signal?: AbortSignal): Promise<Calibration | undefined> {
   const cached = await cachedCalibration(dir, s);
-  if (cached) return cached;
+  if (cached && cached.perNodeMs !== undefined) return cached;
   const mdir = path.join(dir, 'calibration-models');
   mkdirSync(mdir, { recursive: true });
   const compute = await ensureModel(mdir, 'mlp-512x4', COMPUTE);
   const stream = await ensureModel(mdir, 'mlp-2048x4', STREAM);
-  const request = profiler.pool.request.bind(profiler.pool) as unknown as <T>(b: unknown, c: { timeoutMs?: number; signal?: AbortSignal }) => Promise<Outcome<T>>;
+  const request = profiler.pool.request.bind(profiler.pool) as unknown as Request;
   const time = async (model: string, batch: number) => {
     const r = await request<PointsResult>({ type: 'points', options: { model: { path: model }, session: s, points: [{ kind: 'run', batch }], maxTimeMsPerPoint: 2000 } }, { timeoutMs: 120_000, signal });
     return r.ok && r.value.results[0]?.stats ? { ms: r.value.results[0].stats.p50, load: r.value.load } : undefined;
@@ -72,11 +107,13 @@ export async function calibrate(profiler: Profiler, dir: string, s: SessionSetti
   const c = await time(compute, COMPUTE_BATCH);
   const b = await time(stream, 1);
   if (!c || !b) return undefined;
+  const d = await dispatchCost(mdir, request, s, signal);
   const flops = summarizeModelFile(compute, { batch: COMPUTE_BATCH }).flops.total;
   const bytes = summarizeModelFile(stream, { batch: 1 }).weightBytes;
   const cal: Calibration = {
     flopsPerSecond: flops / (c.ms / 1000),
     bytesPerSecond: bytes / (b.ms / 1000),
+    ...(d ?? {}),
     threads: s.threads ?? 0,
     ep: s.ep ?? 'cpu',
     measuredAt: new Date().toISOString(),

@@ -26,6 +26,7 @@ export async function onnxFacts(name: string, file: string, spec: ModelSpec, sum
     weightBytes: s.weightBytes,
     streamedWeightBytes: Math.max(0, s.weightBytes - s.embeddingParameters * (s.weightBytes / Math.max(1, s.parameters))),
     activationBytes: s.memory.peakActivationBytes,
+    nodes: executedNodes(s),
     notes,
   };
   if (s.decoder) {
@@ -50,6 +51,19 @@ export async function onnxFacts(name: string, file: string, spec: ModelSpec, sum
   return f;
 }
 
+/** Operators a run executes: every node but the Constant nodes (folded into initializers by ORT). */
+export function executedNodes(s: { nodes: number; ops: Record<string, number> }): number {
+  return Math.max(0, s.nodes - (s.ops.Constant ?? 0));
+}
+
+/**
+ * Operators per run of a shape-only decoder, for the fixed-cost term of its roofline: those of the
+ * project's generated decoder (core/onnx/builders.ts: pre-norm attention with a KV cache and a SwiGLU
+ * MLP), 18 outside the layers and 32 per layer. A real export has more nodes before ORT's fusions and
+ * about as many after them.
+ */
+export const DECODER_NODES = { fixed: 18, perLayer: 32 } as const;
+
 export function shapeOnlyFacts(name: string, file: string, spec: ModelSpec): ModelFacts {
   const text = readSmallTextFile(file);
   const notes: string[] = ['shape-only: no weights to run, estimated analytically (roofline)'];
@@ -68,6 +82,7 @@ export function shapeOnlyFacts(name: string, file: string, spec: ModelSpec): Mod
     kvBytesPerToken: kvBytes,
     kvTensors: 2 * g.geometry.layers,
     activationBytes: 4 * g.geometry.hiddenSize * 8,
+    nodes: DECODER_NODES.fixed + DECODER_NODES.perLayer * g.geometry.layers,
     flops: { perToken: st.flopsPerToken.fixed ?? 0, perContextToken: st.flopsPerToken.perContextToken },
     maxContext: g.geometry.contextLength,
     geometry: g.geometry,

@@ -94,7 +94,12 @@ export function machineFacts(config: TtcConfig, copy: { bytesPerSecond: number; 
     hw.peak_flops || hw.memory_bandwidth
       ? { flopsPerSecond: hw.peak_flops ?? calibration?.flopsPerSecond ?? ASSUMED_CPU.flopsPerSecond, bytesPerSecond: hw.memory_bandwidth ?? calibration?.bytesPerSecond ?? ASSUMED_CPU.bytesPerSecond, source: 'hardware.peak_flops / memory_bandwidth' }
       : calibration && local
-        ? { flopsPerSecond: calibration.flopsPerSecond, bytesPerSecond: calibration.bytesPerSecond, source: 'calibrated' }
+        ? {
+            flopsPerSecond: calibration.flopsPerSecond,
+            bytesPerSecond: calibration.bytesPerSecond,
+            source: 'calibrated',
+            ...(calibration.perNodeMs !== undefined ? { perNodeMs: calibration.perNodeMs, perCallMs: calibration.perCallMs ?? 0 } : {}),
+          }
         : { ...ASSUMED_CPU, source: 'assumed 2-core CPU: 50 GFLOP/s, 10 GB/s' };
   return {
     copy: copy ? { ...copy, provenance: 'measured' } : { ...ASSUMED_COPY, provenance: 'analytic' },

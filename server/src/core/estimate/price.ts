@@ -22,6 +22,8 @@ export interface ModelFacts {
   kvTensors?: number;
   /** Peak live activations of one run at batch 1 (static analysis), bytes. */
   activationBytes?: number;
+  /** Operators one run executes (Constant nodes excluded); for shape-only decoders, from their depth. */
+  nodes?: number;
   /** Analytic FLOPs: per processed token (fixed part), per token per context token, per run at batch 1. */
   flops?: { perToken?: number; perContextToken?: number; perRun?: number };
   /** Longest sequence the model holds (position table), when known. */
@@ -43,8 +45,11 @@ export interface ModelFacts {
 export interface MachineFacts {
   /** KV copy cost: ms = perTensorMs · tensors + bytes / bytesPerSecond (read and written once). */
   copy: { bytesPerSecond: number; perTensorMs: number; provenance: Provenance };
-  /** Roofline for analytic prices. */
-  roofline: { flopsPerSecond: number; bytesPerSecond: number; source: string };
+  /**
+   * Roofline for analytic prices, plus this machine's fixed costs per executed operator and per call
+   * when calibrated here (calibrate.ts; absent for another machine's figures).
+   */
+  roofline: { flopsPerSecond: number; bytesPerSecond: number; source: string; perNodeMs?: number; perCallMs?: number };
   /** RSS of the profiler process before any session (Node + ONNX Runtime), when measured. */
   baseRssBytes?: number;
 }
@@ -171,5 +176,8 @@ function analyticMs(call: PlanCall, f: ModelFacts, m: MachineFacts): number {
       break;
     }
   }
-  return ms;
+  // The fixed costs of each run (one per step), where this machine's were calibrated.
+  const runs = call.kind === 'steps' ? call.count : 1;
+  const fixed = (m.roofline.perCallMs ?? 0) + (f.nodes ?? 0) * (m.roofline.perNodeMs ?? 0);
+  return ms + runs * fixed;
 }

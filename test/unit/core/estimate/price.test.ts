@@ -1,0 +1,37 @@
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { DECODER_NODES, executedNodes, onnxFacts, shapeOnlyFacts } from '../../../../server/src/core/estimate/facts';
+import { priceCall, type MachineFacts, type ModelFacts } from '../../../../server/src/core/estimate/price';
+import { buildDecoder } from '../../../../server/src/core/onnx/builders';
+
+const ROOT = path.join(__dirname, '..', '..', '..', '..');
+
+const machine = (fixed?: { perNodeMs: number; perCallMs: number }): MachineFacts => ({
+  copy: { bytesPerSecond: 4e9, perTensorMs: 0.005, provenance: 'analytic' },
+  roofline: { flopsPerSecond: 1e9, bytesPerSecond: 1e9, source: 'calibrated', ...(fixed ?? {}) },
+});
+
+describe('core/estimate/price: the roofline and its fixed costs', () => {
+  const f: ModelFacts = { name: 'g', source: 'onnx', weightBytes: 1e6, streamedWeightBytes: 1e6, kvBytesPerToken: 0, nodes: 100, flops: { perToken: 1e5, perContextToken: 0 }, notes: [] };
+
+  it('adds the calibrated cost per operator and per call to every run (each decode step is a run)', () => {
+    const step = { kind: 'steps', model: 'g', batch: 1, context: 10, count: 5 } as const;
+    const bare = priceCall(step, f, machine()).ms;
+    // 5 steps × max(1e5 FLOPs / 1e9, 1e6 B / 1e9) s = 5 × 1 ms.
+    assert.ok(Math.abs(bare - 5) < 1e-9, String(bare));
+    const withFixed = priceCall(step, f, machine({ perNodeMs: 0.004, perCallMs: 0.05 })).ms;
+    assert.ok(Math.abs(withFixed - (5 + 5 * (0.05 + 100 * 0.004))) < 1e-9, String(withFixed));
+    const run = priceCall({ kind: 'run', model: 'g', batch: 4 }, { ...f, flops: { perRun: 1e5 } }, machine({ perNodeMs: 0.004, perCallMs: 0.05 })).ms;
+    assert.ok(Math.abs(run - (1 + 0.05 + 0.4)) < 1e-9, String(run));
+    assert.equal(priceCall(step, f, machine({ perNodeMs: 0.004, perCallMs: 0.05 })).provenance, 'calibrated');
+  });
+
+  it('counts the operators a run executes: an ONNX model\'s nodes without Constants; a shape-only decoder by depth', async () => {
+    assert.equal(executedNodes({ nodes: 120, ops: { Constant: 20, MatMul: 100 } }), 100);
+    const tiny = await onnxFacts('g', path.join(ROOT, 'examples', 'models', 'decoder-tiny.onnx'), { name: 'g' });
+    assert.equal(tiny.nodes, 146);
+    for (const layers of [1, 3]) assert.equal(buildDecoder({ layers }).graph.nodes.length, DECODER_NODES.fixed + DECODER_NODES.perLayer * layers, 'the constants are the generated decoder\'s');
+    const smol = shapeOnlyFacts('s', path.join(ROOT, 'examples', 'models', 'smollm2-135m', 'config.json'), { name: 's' });
+    assert.equal(smol.nodes, DECODER_NODES.fixed + DECODER_NODES.perLayer * 30);
+  });
+});
