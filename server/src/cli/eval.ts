@@ -2,7 +2,7 @@
  * `ttc-lens eval <config.ttc.yaml> [--json] [-o DIR] [--strategies LIST] [--limit K]`: run the
  * config's `quality.eval` — a text recognizer over labelled lines — at every n of the block with the
  * single pass, test-time augmentation, early exit and a cascade, in a fresh profiler process
- * (core/estimate/execute.ts → profiler/evalRun.ts), and report accuracy, character error rate and
+ * (core/estimate/execute.ts → worker/evalRun.ts), and report accuracy, character error rate and
  * real latency per setting and, per line, which settings turned a wrong single-pass answer right.
  * Exit 1 when the eval cannot run, 2 on usage errors.
  */

@@ -1,7 +1,7 @@
 /**
  * Plans: a config compiled into the model calls one query makes, in order, exactly as
  * `../shared/STRATEGIES.md` ("Per approach") lists them. Pure data; the estimator prices these calls
- * and the executor (server/src/profiler/execute.ts) runs them, so both count the same calls.
+ * and the executor (server/src/worker/execute.ts) runs them, so both count the same calls.
  *
  * A query is sequential on one machine, so its critical path is the whole call list; `stage` and
  * `wave` mark the parts a breakdown groups by.

@@ -1,5 +1,5 @@
 /**
- * What `ttc-lens eval` asks of the profiler process (server/src/profiler/evalRun.ts): run a text
+ * What `ttc-lens eval` asks of the profiler process (server/src/worker/evalRun.ts): run a text
  * recognizer over labelled lines at several test-time-compute settings, each line timed end to end
  * (preprocessing, every model run, decoding and the vote), and hand back what each setting answered.
  * Scoring against the labels happens in the caller (core/eval/report.ts): the worker never sees them.
