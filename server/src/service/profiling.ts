@@ -14,10 +14,10 @@ import { isOnnxFile } from '../core/model/reference';
 import { formatMarkdown } from '../core/profile/format';
 import type { MeasureOptions, ProfileFailure } from '../core/profile/protocol';
 import { measuredSection } from '../core/profile/report';
-import type { Measurement, ModelFacts } from '../core/profile/store';
+import type { Measurement, StoredModelFacts } from '../core/profile/store';
 
 /** What the host knows about a model's measurements: the store's facts plus whether models may run here. */
-export interface MeasuredFacts extends ModelFacts {
+export interface MeasuredFacts extends StoredModelFacts {
   /** Models may be executed (a trusted workspace). */
   trusted: boolean;
 }

@@ -7,7 +7,7 @@
 import type { TtcConfig } from '../config/types';
 import { quantileSorted } from '../profile/stats';
 import { planOptionsOf, type MeasuredRates } from './planOptions';
-import { countCalls, planQueries, type CallKind, type PlanCall, type QueryPlan, type Workload } from './plan';
+import { countCalls, planQueries, type CallKind, type PlanCall, type QueryPlan, type PlannedWorkload } from './plan';
 import { priceCall, type MachineFacts, type ModelFacts } from './price';
 import type { Provenance } from './table';
 
@@ -109,7 +109,7 @@ interface Priced {
   calls: Map<string, CallProvenance & { ms: number; ci: number }>;
 }
 
-function priceWorkload(w: Workload, models: Record<string, ModelFacts>, machine: MachineFacts): Priced {
+function priceWorkload(w: PlannedWorkload, models: Record<string, ModelFacts>, machine: MachineFacts): Priced {
   const out: Priced = { perQuery: [], byKind: {}, byStage: new Map(), flops: 0, calls: new Map() };
   for (const q of w.queries) {
     let total = 0;
@@ -140,7 +140,7 @@ function priceWorkload(w: Workload, models: Record<string, ModelFacts>, machine:
 }
 
 /** KV bytes live at once: the prompt's base cache plus the working rows (both copies during a copy or step). */
-function kvPeak(w: Workload, models: Record<string, ModelFacts>): MemoryEstimate['kvPeak'] & { bytes: number } {
+function kvPeak(w: PlannedWorkload, models: Record<string, ModelFacts>): MemoryEstimate['kvPeak'] & { bytes: number } {
   let best = { batch: 0, context: 0, call: 'none', bytes: 0 };
   for (const q of [w.warmup, ...w.queries]) {
     let base = 0;
@@ -169,7 +169,7 @@ function kvPeak(w: Workload, models: Record<string, ModelFacts>): MemoryEstimate
   return best;
 }
 
-function memoryOf(w: Workload, models: Record<string, ModelFacts>, machine: MachineFacts): MemoryEstimate {
+function memoryOf(w: PlannedWorkload, models: Record<string, ModelFacts>, machine: MachineFacts): MemoryEstimate {
   const used = new Set<string>();
   for (const q of [w.warmup, ...w.queries]) for (const { call } of q.calls) used.add(call.model);
   let weights = 0, activations = 0, measured = true;
@@ -293,7 +293,7 @@ export function estimate(inputs: EstimateInputs): Estimate {
   return { ...base, marginals, breaches: breachesOf(base, config) };
 }
 
-function knobValue(w: Workload, key: string): number {
+function knobValue(w: PlannedWorkload, key: string): number {
   const s = w.strategy;
   switch (key) {
     case 'n':
@@ -312,7 +312,7 @@ function knobValue(w: Workload, key: string): number {
   return 0;
 }
 
-function lengthAssumption(w: Workload): string[] {
+function lengthAssumption(w: PlannedWorkload): string[] {
   const a = w.strategy.approach;
   if (['cascade', 'tta', 'ensemble'].includes(a)) return [];
   const ls = w.queries.flatMap((q: QueryPlan) => q.lengths);

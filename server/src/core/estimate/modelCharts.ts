@@ -10,7 +10,7 @@
  *   trace (core/profile/opTrace.ts), or why there is none and how to get one.
  */
 import type { OpProfile } from '../profile/protocol';
-import type { Workload } from './plan';
+import type { PlannedWorkload } from './plan';
 import { priceCall, type MachineFacts, type ModelFacts } from './price';
 import type { StepTiming } from './protocol';
 import type { Provenance } from './table';
@@ -59,7 +59,7 @@ export interface ModelCharts {
 }
 
 /** Decode step time against batch for each generative model of the plan whose steps the grid measured. */
-export function stepCharts(w: Workload, facts: Record<string, ModelFacts>, machine: MachineFacts, measured: StepTiming[] = []): StepChart[] {
+export function stepCharts(w: PlannedWorkload, facts: Record<string, ModelFacts>, machine: MachineFacts, measured: StepTiming[] = []): StepChart[] {
   // The plan's decode steps over the measured queries, by model and batch: count, context sum, estimate.
   const plan = new Map<string, Map<number, { steps: number; contextSum: number; ms: number }>>();
   for (const q of w.queries) {
@@ -142,7 +142,7 @@ export function opChart(model: string, ops: OpProfile, top = 8): OpChart {
  * `why` says, per model, why there is none when the caller knows better than "not profiled yet".
  */
 export function modelCharts(args: {
-  workload: Workload;
+  workload: PlannedWorkload;
   facts: Record<string, ModelFacts>;
   machine: MachineFacts;
   measured?: StepTiming[];

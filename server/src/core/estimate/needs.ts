@@ -5,7 +5,7 @@
  * 768, …: powers of two and their 1.5× midpoints) keeps grid points stable across edits, so changing
  * `output_tokens` or `n` re-uses what the cache already holds.
  */
-import type { QueryPlan, Workload } from './plan';
+import type { QueryPlan, PlannedWorkload } from './plan';
 import type { MeasurePoint } from './protocol';
 import { pointKey } from './table';
 
@@ -42,7 +42,7 @@ function series(values: number[], cap?: number): number[] {
  * Grid points per model for the warm-up and measured queries. `maxContext` (per model, e.g. the
  * position table) caps the lattice so no point asks for more tokens than the model holds.
  */
-export function neededPoints(w: Workload, maxContext: Record<string, number | undefined> = {}): ModelNeeds[] {
+export function neededPoints(w: PlannedWorkload, maxContext: Record<string, number | undefined> = {}): ModelNeeds[] {
   type Acc = { prefill: number[]; step: Map<number, number[]>; score: Map<number, number[]>; run: Set<number> };
   const acc = new Map<string, Acc>();
   const of = (m: string): Acc => {
@@ -102,7 +102,7 @@ export function neededPoints(w: Workload, maxContext: Record<string, number | un
  * what it freed (WORKER_MALLOC), so the RSS growth over all of them overstates what running the plan
  * itself holds; the probe's growth at the plan's own peak shapes does not.
  */
-export function peakPoints(w: Workload, maxContext: Record<string, number | undefined> = {}): ModelNeeds[] {
+export function peakPoints(w: PlannedWorkload, maxContext: Record<string, number | undefined> = {}): ModelNeeds[] {
   const best = new Map<string, Map<MeasurePoint['kind'], { p: MeasurePoint; size: number }>>();
   const offer = (model: string, p: MeasurePoint, size: number) => {
     let m = best.get(model);

@@ -12,7 +12,7 @@ import { estimate, DEFAULT_QUERIES, type Estimate } from './estimate';
 import { modelFactsOf } from './facts';
 import { copyBandwidth, measureNeeds, PointStore } from './measure';
 import { neededPoints, peakPoints } from './needs';
-import { planQueries, type PlanOptions, type Workload } from './plan';
+import { planQueries, type PlanOptions, type PlannedWorkload } from './plan';
 import { planOptionsOf, type MeasuredRates } from './planOptions';
 import { loadQualityInputs } from '../quality/load';
 import { measuredRates } from '../quality/rates';
@@ -60,7 +60,7 @@ export interface PipelineResult {
   /** How the estimate planned (models without a KV cache, measured rates): what an executor of the same plan passes to planQueries. */
   plan: PlanOptions;
   /** The estimate's own workload (its queries), for a host that runs it. */
-  workload: Workload;
+  workload: PlannedWorkload;
 }
 
 export function sessionSettings(config: TtcConfig): SessionSettings {

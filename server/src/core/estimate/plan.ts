@@ -337,7 +337,7 @@ export function planQuery(r: ResolvedStrategy, draws: Draws): QueryPlan {
   }
 }
 
-export interface Workload {
+export interface PlannedWorkload {
   strategy: ResolvedStrategy;
   /** The warm-up query (its own stream with the same seed; every cascade stage runs). */
   warmup: QueryPlan;
@@ -349,7 +349,7 @@ export interface Workload {
  * query (its own stream with the same seed, so its draws equal the first query's; a cascade's warm-up
  * runs every stage).
  */
-export function planQueries(config: TtcConfig, queries: number, o: PlanOptions = {}): Workload {
+export function planQueries(config: TtcConfig, queries: number, o: PlanOptions = {}): PlannedWorkload {
   const strategy = resolveStrategy(config, o);
   const stream = new Draws(strategy.seed);
   const list: QueryPlan[] = [];

@@ -15,7 +15,7 @@ export interface Measurement {
 }
 
 /** What is known about one model file under one set of bindings. */
-export interface ModelFacts {
+export interface StoredModelFacts {
   measured?: Measurement;
   failure?: ProfileFailure;
   /** A measurement of this file is running now. */
@@ -75,7 +75,7 @@ export class MeasurementStore {
   }
 
   /** The facts about `path` under `bind`: its measurement under exactly these bindings, its failure, whether it is being measured. */
-  modelFacts(path: string, bind: Record<string, number> | undefined): ModelFacts {
+  modelFacts(path: string, bind: Record<string, number> | undefined): StoredModelFacts {
     const measured = this.latest.get(bindKey(path, bind));
     const failure = this.failures.get(path);
     return { ...(measured ? { measured } : {}), ...(failure ? { failure } : {}), measuring: this.running.has(path) };

@@ -4,7 +4,7 @@
  * the batch sizes and decode contexts a rewrite must be timed at (int4 gains shrink with batch:
  * a best-of-16 decodes at B = 16, so timing it at batch 1 would flatter it).
  */
-import type { Workload } from '../estimate/plan';
+import type { PlannedWorkload } from '../estimate/plan';
 import { formatReport, oneLine } from './format';
 import { quantizeFile, type Verified } from './pipeline';
 import { pruneFile, formatPruneReport, pruneOneLine } from './prunePipeline';
@@ -33,7 +33,7 @@ export async function rewriteFile(model: string, kind: 'int8' | 'int4' | 'prune'
  * Where the plan runs `model`: its decode batches (smallest and largest) at the middle of its decode
  * contexts; for models without decode steps, the batches of its runs or verifier scores.
  */
-export function rewritePoints(w: Workload, model: string): { batches: number[]; contexts?: number[] } {
+export function rewritePoints(w: PlannedWorkload, model: string): { batches: number[]; contexts?: number[] } {
   const steps: Array<{ batch: number; lo: number; hi: number; n: number }> = [];
   const other = new Set<number>();
   for (const q of w.queries) {
