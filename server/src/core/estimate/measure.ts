@@ -6,6 +6,7 @@
  */
 import Ajv from 'ajv';
 import { readFile, stat } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomic, stableStringify, ortVersionOnDisk } from '../profile/cache';
 import { ContentHasher, machineFingerprint } from '../profile/fingerprint';
@@ -154,6 +155,21 @@ export interface MeasureNeedsResult {
   failures: Array<{ model: string; failure: ProfileFailure }>;
 }
 
+/** A 1-minute load average above this share of the logical cores marks a machine as busy (as `bench` flags it). */
+export const BUSY_SHARE = 0.75;
+
+/**
+ * Whether a cached point should be measured again: it was taken while the machine was busy (its
+ * recorded load above BUSY_SHARE × cores) and the machine is quiet now. Another process moves a
+ * 2-thread timing by 30–120% here, and a point cached at such a moment would otherwise price every
+ * later estimate (the OCR recognizer's run at B = 1: 64 ms cached at load 8, 20 ms quiet).
+ */
+export function takenWhileBusy(entry: { load?: [number, number] } | undefined, cores: number, loadNow: number): boolean {
+  if (!entry?.load) return false;
+  const limit = BUSY_SHARE * Math.max(1, cores);
+  return Math.max(...entry.load) > limit && loadNow <= limit;
+}
+
 type PoolRequest = <T>(body: unknown, ctl: { timeoutMs?: number; signal?: AbortSignal; onProgress?: (m: string, f?: number) => void }) => Promise<Outcome<T>>;
 
 /** Measure the points not yet cached, model by model; failures come back as values. */
@@ -172,7 +188,8 @@ export async function measureNeeds(o: MeasureNeedsOptions): Promise<MeasureNeeds
       out.failures.push({ model: need.model, failure: { kind: 'model-missing', message: `cannot read ${model.path}: ${e instanceof Error ? e.message : String(e)}` } });
       continue;
     }
-    const missing = need.points.filter((p) => !loaded.file.points[pointKey(p)] && !loaded.file.errors[pointKey(p)]);
+    const cores = machineFingerprint().logicalCores, loadNow = loadavg()[0];
+    const missing = need.points.filter((p) => (!loaded.file.points[pointKey(p)] && !loaded.file.errors[pointKey(p)]) || takenWhileBusy(loaded.file.points[pointKey(p)], cores, loadNow));
     out.cached += need.points.length - missing.length;
     if (missing.length) {
       todo.push({ name: need.model, model, points: missing, ...loaded });
