@@ -10,6 +10,13 @@
  * B = 1; the slope of step time over their executed node counts is the cost per operator (kernel
  * dispatch, output allocation, the KV concatenation's bookkeeping), the intercept the cost per call
  * (feeds, the token choice, the cache hand-over) — `perNodeMs` and `perCallMs`.
+ *
+ * And what a decode step pays per byte of KV cache: more than one read at the streaming bandwidth —
+ * the cache is concatenated into a new present tensor (read and written), keys are transposed, and
+ * attention reads them at small-matrix efficiency (a 10 M decoder's step at B = 8 took 15 ms where its
+ * weights and one KV read account for 4.5). A 4-layer, width-256 decoder (8 KiB of KV per token) is
+ * stepped at B = 8 at contexts 64 and 512 (33 MB of cache: out of the CPU caches); the difference over
+ * the difference in KV bytes is `kvMsPerByte`.
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -31,6 +38,8 @@ export interface Calibration {
   perNodeMs?: number;
   /** Fixed cost per call beyond its operators, ms. */
   perCallMs?: number;
+  /** A decode step's cost per byte of KV cache it reads, ms. */
+  kvMsPerByte?: number;
   threads: number;
   ep: string;
   measuredAt: string;
@@ -43,6 +52,24 @@ const COMPUTE_BATCH = 256;
 /** Decoders too small for FLOPs or bytes to matter: what is left is per-operator and per-call cost. */
 const DISPATCH = [1, 5].map((layers) => ({ layers, hidden: 32, heads: 2, kvHeads: 2, vocab: 64, ffn: 64, maxPositions: 256, seed: 93 + layers, name: `dispatch_${layers}` }));
 const DISPATCH_CONTEXT = 16;
+const KV_DECODER = { layers: 4, hidden: 256, heads: 4, kvHeads: 4, vocab: 64, ffn: 256, maxPositions: 1024, seed: 99, name: 'kv_traffic' };
+const KV_BATCH = 8;
+const KV_CONTEXTS = [64, 512] as const;
+
+/** Cost per KV byte a step reads, from one decoder's steps at two contexts (undefined when it cannot run). */
+async function kvCost(mdir: string, request: Request, s: SessionSettings, signal?: AbortSignal): Promise<number | undefined> {
+  const file = path.join(mdir, `${KV_DECODER.name}.onnx`);
+  if (!existsSync(file)) await writeModel(file, buildDecoder(KV_DECODER));
+  const r = await request<PointsResult>(
+    { type: 'points', options: { model: { path: file }, session: s, points: KV_CONTEXTS.map((context) => ({ kind: 'step', batch: KV_BATCH, context })), maxTimeMsPerPoint: 2000 } },
+    { timeoutMs: 120_000, signal },
+  );
+  const [a, b] = r.ok ? r.value.results.map((x) => x.stats?.mean) : [];
+  if (a === undefined || b === undefined) return undefined;
+  // K and V of every layer: 2 · layers · hidden · 4 bytes per token per sequence.
+  const perToken = 2 * KV_DECODER.layers * KV_DECODER.hidden * 4;
+  return Math.max(0, (b - a) / (KV_BATCH * (KV_CONTEXTS[1] - KV_CONTEXTS[0]) * perToken));
+}
 
 
 async function ensureModel(dir: string, name: string, spec: Parameters<typeof buildMlp>[0]): Promise<string> {
@@ -94,7 +121,7 @@ export async function cachedCalibration(dir: string, s: SessionSettings): Promis
 
 export async function calibrate(profiler: Profiler, dir: string, s: SessionSettings, signal?: AbortSignal): Promise<Calibration | undefined> {
   const cached = await cachedCalibration(dir, s);
-  if (cached && cached.perNodeMs !== undefined) return cached;
+  if (cached && cached.perNodeMs !== undefined && cached.kvMsPerByte !== undefined) return cached;
   const mdir = path.join(dir, 'calibration-models');
   mkdirSync(mdir, { recursive: true });
   const compute = await ensureModel(mdir, 'mlp-512x4', COMPUTE);
@@ -108,12 +135,14 @@ export async function calibrate(profiler: Profiler, dir: string, s: SessionSetti
   const b = await time(stream, 1);
   if (!c || !b) return undefined;
   const d = await dispatchCost(mdir, request, s, signal);
+  const kv = await kvCost(mdir, request, s, signal);
   const flops = summarizeModelFile(compute, { batch: COMPUTE_BATCH }).flops.total;
   const bytes = summarizeModelFile(stream, { batch: 1 }).weightBytes;
   const cal: Calibration = {
     flopsPerSecond: flops / (c.ms / 1000),
     bytesPerSecond: bytes / (b.ms / 1000),
     ...(d ?? {}),
+    ...(kv !== undefined ? { kvMsPerByte: kv } : {}),
     threads: s.threads ?? 0,
     ep: s.ep ?? 'cpu',
     measuredAt: new Date().toISOString(),

@@ -99,6 +99,7 @@ export function machineFacts(config: TtcConfig, copy: { bytesPerSecond: number; 
             bytesPerSecond: calibration.bytesPerSecond,
             source: 'calibrated',
             ...(calibration.perNodeMs !== undefined ? { perNodeMs: calibration.perNodeMs, perCallMs: calibration.perCallMs ?? 0 } : {}),
+            ...(calibration.kvMsPerByte !== undefined ? { kvMsPerByte: calibration.kvMsPerByte } : {}),
           }
         : { ...ASSUMED_CPU, source: 'assumed 2-core CPU: 50 GFLOP/s, 10 GB/s' };
   return {

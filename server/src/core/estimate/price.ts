@@ -49,7 +49,7 @@ export interface MachineFacts {
    * Roofline for analytic prices, plus this machine's fixed costs per executed operator and per call
    * when calibrated here (calibrate.ts; absent for another machine's figures).
    */
-  roofline: { flopsPerSecond: number; bytesPerSecond: number; source: string; perNodeMs?: number; perCallMs?: number };
+  roofline: { flopsPerSecond: number; bytesPerSecond: number; source: string; perNodeMs?: number; perCallMs?: number; kvMsPerByte?: number };
   /** RSS of the profiler process before any session (Node + ONNX Runtime), when measured. */
   baseRssBytes?: number;
 }
@@ -172,7 +172,10 @@ function analyticMs(call: PlanCall, f: ModelFacts, m: MachineFacts): number {
       break;
     case 'steps': {
       const kvRead = kv * call.batch * (call.count * call.context + (call.count * (call.count - 1)) / 2);
-      ms = roofline(flops, w * call.count + kvRead, m);
+      // Calibrated here: the KV cache's own cost per byte (concatenation, transposes, attention at
+      // small-matrix efficiency), added to the weights' roofline; else one read at the bandwidth.
+      const kvMs = m.roofline.kvMsPerByte;
+      ms = kvMs !== undefined ? roofline(flops, w * call.count, m) + kvRead * kvMs : roofline(flops, w * call.count + kvRead, m);
       break;
     }
   }

@@ -26,6 +26,17 @@ describe('core/estimate/price: the roofline and its fixed costs', () => {
     assert.equal(priceCall(step, f, machine({ perNodeMs: 0.004, perCallMs: 0.05 })).provenance, 'calibrated');
   });
 
+  it('prices the KV cache a step reads at its calibrated cost per byte, beside the weights\' roofline', () => {
+    const kvf: ModelFacts = { ...f, kvBytesPerToken: 1000, nodes: 0 };
+    const step = { kind: 'steps', model: 'g', batch: 2, context: 100, count: 1 } as const;
+    // Without the calibration: one read of 2 · 100 · 1000 B at 1 GB/s, under the max with the weights (1 ms).
+    assert.ok(Math.abs(priceCall(step, kvf, machine()).ms - 1.2) < 1e-9);
+    // With it: the weights' 1 ms plus 200 kB at 5e-6 ms/B.
+    const m = machine();
+    m.roofline.kvMsPerByte = 5e-6;
+    assert.ok(Math.abs(priceCall(step, kvf, m).ms - (1 + 2e5 * 5e-6)) < 1e-9);
+  });
+
   it('counts the operators a run executes: an ONNX model\'s nodes without Constants; a shape-only decoder by depth', async () => {
     assert.equal(executedNodes({ nodes: 120, ops: { Constant: 20, MatMul: 100 } }), 100);
     const tiny = await onnxFacts('g', path.join(ROOT, 'examples', 'models', 'decoder-tiny.onnx'), { name: 'g' });
