@@ -4,21 +4,15 @@
  * second estimate free, shape-only configs, and the executor's call counts equal to the plan.
  */
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { tempDir } from '../unit/core/onnx/helpers';
+import { runCli } from './run';
 
 const ROOT = path.join(__dirname, '..', '..');
 const EX = path.join(ROOT, 'examples');
 
-function cli(cmd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'server/src/cli.ts'), cmd, ...args], { cwd: ROOT, timeout: 240_000, env: { ...process.env, ...env }, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (cmd: string, args: string[], env: Record<string, string> = {}) => runCli([cmd, ...args], { timeout: 240_000, env });
 
 describe('cli: ttc-lens estimate / bench', function () {
   this.timeout(300_000);

@@ -4,22 +4,16 @@
  * 2: the JSON contract, the per-problem and per-setting JSONL, real latencies, and the errors.
  */
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { tempDir } from '../unit/core/onnx/helpers';
+import { runCli } from './run';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SET = path.join(ROOT, 'examples', 'ocr-eval');
 const ASSETS = path.join(ROOT, 'node_modules', '@gutenye', 'ocr-models', 'assets');
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'server/src/cli.ts'), 'eval', ...args], { cwd: ROOT, timeout: 240_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (args: string[]) => runCli(['eval', ...args], { timeout: 240_000 });
 
 function config(evalBlock: string, strategy = 'approach: tta\n  model: rec\n  views: 2'): string {
   return `version: 1

@@ -3,7 +3,7 @@
  * truncated files, bad bindings, timer overflow, memory guard, file contents never echoed, messages.
  */
 import { strict as assert } from 'node:assert';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { closeSync, copyFileSync, mkdirSync, openSync, symlinkSync, writeFileSync, ftruncateSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs as parseMeasured } from '../../server/src/cli/profileMeasured';
@@ -16,20 +16,14 @@ import { parseSamples } from '../../server/src/core/profile/inputs';
 import { ProfilerPool } from '../../server/src/core/profile/pool';
 import { tempDir } from '../unit/core/onnx/helpers';
 import { writeManyNodeModel } from '../unit/core/onnx/manyNodes';
+import { runCli } from './run';
 
 const ROOT = path.join(__dirname, '..', '..');
 // FIFOs (mkfifo) and /dev/zero exist only on POSIX systems: on Windows those three tests skip, since
 // the hostile files they need cannot be made there (CI and this project's machines are Linux).
 const posix = process.platform !== 'win32';
 
-function cli(args: string[], timeout = 60_000): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
-  const t0 = Date.now();
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'server/src/cli.ts'), ...args], { cwd: ROOT, timeout, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 124) : 0, stdout, stderr, ms: Date.now() - t0 }),
-    );
-  });
-}
+const cli = (args: string[], timeout = 60_000) => runCli(args, { timeout, killedCode: 124 });
 
 describe('cli: hostile inputs (issue 9)', function () {
   this.timeout(120_000);

@@ -6,22 +6,16 @@
  * accuracy falls inside the fit's 95% band.
  */
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseConfig } from '../../server/src/core/config/parse';
 import { tempDir } from '../unit/core/onnx/helpers';
+import { runCli } from './run';
 
 const ROOT = path.join(__dirname, '..', '..');
 const EX = path.join(ROOT, 'examples');
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'server/src/cli.ts'), ...args], { cwd: ROOT, timeout: 600_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (args: string[]) => runCli(args, { timeout: 600_000 });
 
 describe('the OCR example: a recommendation applied and re-run delivers its predicted accuracy', function () {
   this.timeout(900_000);

@@ -3,21 +3,15 @@
  * per-problem file: the text report, the JSON contract, exit codes, and broken quality data.
  */
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { tempDir } from '../unit/core/onnx/helpers';
+import { runCli } from './run';
 
 const ROOT = path.join(__dirname, '..', '..');
 const EX = path.join(ROOT, 'examples');
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'server/src/cli.ts'), 'optimize', ...args], { cwd: ROOT, timeout: 240_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (args: string[]) => runCli(['optimize', ...args], { timeout: 240_000 });
 
 describe('cli: ttc-lens optimize', function () {
   this.timeout(300_000);

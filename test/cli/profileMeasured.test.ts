@@ -2,21 +2,14 @@
  * `ttc-lens profile` (measured) run as a real process from source through tsx, on generated models.
  */
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from '../../server/src/cli/profileMeasured';
 import { writeTestModels, type TestModels } from '../unit/worker/models';
+import { runCli } from './run';
 
-const ROOT = path.join(__dirname, '..', '..');
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'server/src/cli.ts'), 'profile', ...args], { cwd: ROOT, timeout: 90_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (args: string[]) => runCli(['profile', ...args], { timeout: 90_000 });
 
 describe('cli: ttc-lens profile (measured)', function () {
   this.timeout(120_000);

@@ -4,19 +4,13 @@
  * line lists opsets only. Run as a real process from source through tsx.
  */
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import * as path from 'node:path';
+import { runCli } from './run';
 
 const ROOT = path.join(__dirname, '..', '..');
 const EXAMPLES = path.join(ROOT, 'examples');
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'server/src/cli.ts'), 'profile', ...args], { cwd: ROOT, timeout: 90_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (args: string[]) => runCli(['profile', ...args], { timeout: 90_000 });
 
 describe('cli: ttc-lens profile, messages', function () {
   this.timeout(120_000);

@@ -2,22 +2,16 @@
  * `ttc-lens profile --static` run as a real process from source through tsx.
  */
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from '../../server/src/cli/profileStatic';
 import { tempDir } from '../unit/core/onnx/helpers';
+import { runCli } from './run';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DECODER = path.join(ROOT, 'examples', 'models', 'decoder-tiny.onnx');
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'server/src/cli.ts'), 'profile', ...args], { cwd: ROOT, timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (args: string[]) => runCli(['profile', ...args], { timeout: 60_000 });
 
 describe('cli: ttc-lens profile --static', function () {
   this.timeout(60_000);

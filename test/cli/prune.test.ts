@@ -4,22 +4,15 @@
  * errors (no ratio, an existing output) exit 2; unstructured pruning is refused with the reason.
  */
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { tempDir } from '../unit/core/onnx/helpers';
 import { buildFfn } from '../../server/src/core/onnx/ffnBuilder';
 import { writeModel } from '../../server/src/core/onnx/writer';
+import { runCli } from './run';
 
-const ROOT = path.join(__dirname, '..', '..');
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'server/src/cli.ts'), 'prune', ...args], { cwd: ROOT, timeout: 120_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (args: string[]) => runCli(['prune', ...args], { timeout: 120_000 });
 
 describe('cli: ttc-lens prune', function () {
   this.timeout(180_000);

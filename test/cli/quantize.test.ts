@@ -1,6 +1,5 @@
 /** `ttc-lens quantize` run as a real process from source through tsx, end to end on a small generated model. */
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -8,18 +7,13 @@ import { parseArgs } from '../../server/src/cli/quantize';
 import { buildFfn } from '../../server/src/core/onnx/ffnBuilder';
 import { writeModel } from '../../server/src/core/onnx/writer';
 import { tempDir } from '../unit/core/onnx/helpers';
+import { runCli } from './run';
 
 const ROOT = path.join(__dirname, '..', '..');
 const VAD = path.join(ROOT, 'node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx');
 const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'server/src/cli.ts'), 'quantize', ...args], { cwd: ROOT, timeout: 110_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (args: string[]) => runCli(['quantize', ...args], { timeout: 110_000 });
 
 describe('cli: ttc-lens quantize', function () {
   this.timeout(120_000);

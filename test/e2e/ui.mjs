@@ -362,16 +362,19 @@ export async function uiFlows(page, { artifacts, log, activationOnly }) {
  */
 async function panelFrame(page, title, timeout = STEP_TIMEOUT) {
   const end = Date.now() + timeout;
+  const titled = (/** @type {string} */ t) => document.title === t || document.getElementById('title')?.textContent === t;
   for (;;) {
-    for (const f of page.frames()) {
-      if (f.isDetached()) continue;
-      const named = await f.evaluate(() => [document.title, document.getElementById('title')?.textContent ?? '']).catch(() => []);
-      if (named.includes(title)) return f;
-    }
-    if (Date.now() > end) throw new Error(`no webview titled ${title} (frames: ${page.frames().length})`);
-    // The condition is read inside each nested webview document (no page-level locator reaches it);
-    // waiting for a frame navigation instead missed a reload's restored panel, so this polls it.
-    await page.waitForTimeout(250);
+    const left = end - Date.now();
+    if (left <= 0) throw new Error(`no webview titled ${title} (frames: ${page.frames().length})`);
+    // The condition is read inside each nested webview document (no page-level locator reaches it):
+    // wait for it in every frame there is, or for a new frame to attach (then look again). A frame
+    // that is detached meanwhile drops out of the race.
+    const never = new Promise(() => {});
+    const found = await Promise.race([
+      ...page.frames().filter((f) => !f.isDetached()).map((f) => f.waitForFunction(titled, title, { timeout: left }).then(() => f, () => never)),
+      page.waitForEvent('frameattached', { timeout: left }).then(() => undefined, () => undefined),
+    ]);
+    if (found) return /** @type {import('playwright-core').Frame} */ (found);
   }
 }
 

@@ -24,6 +24,18 @@ function invalid(message: string): MeasureError {
   return new MeasureError(failure('invalid-input', message));
 }
 
+/**
+ * Views `from`..`to`−1 of one image, resized to height 48 (at most `maxWidth` wide), padded to the
+ * batch width (at least `minWidth`) and run as one batch: the model's first output.
+ */
+async function runViews(s: OpenSession, img: RgbImage, from: number, to: number, minWidth: number, maxWidth?: number): Promise<{ n: number; data: Float32Array; dims: readonly number[] }> {
+  const resized = VIEWS.slice(from, to).map((v) => applyView(img, v, maxWidth));
+  const b = toBatch(resized, minWidth);
+  const out = await s.session.run({ [s.inputs[0].name]: floatTensor(b.data, b.dims) });
+  const y = out[s.outputs[0].name];
+  return { n: resized.length, data: y.data as Float32Array, dims: y.dims };
+}
+
 class Recognizer {
   constructor(
     private readonly s: OpenSession,
@@ -35,12 +47,8 @@ class Recognizer {
 
   /** Views `from`..`to`−1 of one line in one run, decoded. */
   async views(img: RgbImage, from: number, to: number): Promise<Decoded[]> {
-    const resized = VIEWS.slice(from, to).map((v) => applyView(img, v));
-    const b = toBatch(resized, this.minWidth);
-    const out = await this.s.session.run({ [this.s.inputs[0].name]: floatTensor(b.data, b.dims) });
-    const y = out[this.s.outputs[0].name];
-    const data = y.data as Float32Array;
-    return resized.map((_, i) => ctcGreedy(data, y.dims, i, this.chars));
+    const { n, data, dims } = await runViews(this.s, img, from, to, this.minWidth);
+    return Array.from({ length: n }, (_, i) => ctcGreedy(data, dims, i, this.chars));
   }
 }
 
@@ -55,13 +63,10 @@ class Classifier {
   }
 
   async views(img: RgbImage, from: number, to: number): Promise<Decoded[]> {
-    const resized = VIEWS.slice(from, to).map((v) => applyView(img, v, this.width));
-    const b = toBatch(resized, this.width);
-    const out = await this.s.session.run({ [this.s.inputs[0].name]: floatTensor(b.data, b.dims) });
-    const y = out[this.s.outputs[0].name];
-    const C = y.dims[y.dims.length - 1];
+    const { n, data, dims } = await runViews(this.s, img, from, to, this.width, this.width);
+    const C = dims[dims.length - 1];
     if (C !== this.classes.length) throw invalid(`${path.basename(this.s.path)} has ${C} classes, quality.eval.classes names ${this.classes.length}`);
-    return resized.map((_, i) => topClass(y.data as Float32Array, i, this.classes));
+    return Array.from({ length: n }, (_, i) => topClass(data, i, this.classes));
   }
 }
 

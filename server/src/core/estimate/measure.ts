@@ -177,6 +177,7 @@ export async function measureNeeds(o: MeasureNeedsOptions): Promise<MeasureNeeds
   const out: MeasureNeedsResult = { measured: 0, cached: 0, failures: [] };
   const todo: Array<{ name: string; model: SessionModel; points: MeasurePoint[]; key: string; file: PointFile }> = [];
   let total = 0;
+  const cores = machineFingerprint().logicalCores, loadNow = loadavg()[0];
   for (const need of o.needs) {
     const model = o.models[need.model];
     if (!model) continue;
@@ -188,7 +189,6 @@ export async function measureNeeds(o: MeasureNeedsOptions): Promise<MeasureNeeds
       out.failures.push({ model: need.model, failure: { kind: 'model-missing', message: `cannot read ${model.path}: ${e instanceof Error ? e.message : String(e)}` } });
       continue;
     }
-    const cores = machineFingerprint().logicalCores, loadNow = loadavg()[0];
     const missing = need.points.filter((p) => (!loaded.file.points[pointKey(p)] && !loaded.file.errors[pointKey(p)]) || takenWhileBusy(loaded.file.points[pointKey(p)], cores, loadNow));
     out.cached += need.points.length - missing.length;
     if (missing.length) {
