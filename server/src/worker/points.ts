@@ -98,6 +98,11 @@ export async function measurePoints(o: PointsRequestOptions, progress: Progress)
  * One warm-up per shape, then more until the garbage collector has run once at this shape (at most
  * half the point's time): the process's heap then holds its working size for this allocation rate,
  * as in a running executor, and the timed runs do not pay for growing it.
+ *
+ * And no forced collections between the timing blocks: the executor's generation loop never forces
+ * one, and after a full collection every run of the next block is slower, not only the first (a 5 M
+ * decoder's step at B = 1: 1.55 ms without, 1.73–1.94 ms with one every 10 steps, the run after each
+ * collection untimed). Points timed that way priced budget forcing 16–34% above `bench`.
  */
 export async function timeRuns(run: () => Promise<unknown>, rule: TimingRule): Promise<LatencyStats> {
   const gc0 = gcCount();
@@ -107,7 +112,7 @@ export async function timeRuns(run: () => Promise<unknown>, rule: TimingRule): P
     await run();
     warm++;
   } while (warm < rule.warmupRuns || (gcCount() === gc0 && performance.now() - t0 < rule.maxTimeMs / 2));
-  const stats = await timeAfterWarmup(run, { ...rule, warmupRuns: 0 });
+  const stats = await timeAfterWarmup(run, { ...rule, warmupRuns: 0 }, undefined, '', null);
   return { ...stats, warmupRuns: warm };
 }
 

@@ -13,7 +13,8 @@ describe('worker/timing', () => {
     const run = busy(200);
     const s = await timeRuns(async () => (calls++, run()), { warmupRuns: 3, minRuns: 10, maxRuns: 10_000, maxTimeMs: 5000, targetCi: 0.5 });
     assert.equal(s.stoppedBy, 'ci');
-    assert.ok(s.warmupRuns >= 3 && s.warmupRuns % 3 === 0, `warm-up ${s.warmupRuns}`);
+    // Warm-up blocks of 3, then one untimed run after each measuring block's collection.
+    assert.ok(s.warmupRuns >= 3 && (s.warmupRuns - s.blocks!) % 3 === 0, `warm-up ${s.warmupRuns}, blocks ${s.blocks}`);
     assert.equal(calls, s.runs + s.warmupRuns);
     assert.ok(s.runs >= 10);
     assert.ok(s.blocks! >= MIN_BLOCKS, `blocks ${s.blocks}`);
@@ -29,6 +30,27 @@ describe('worker/timing', () => {
     assert.equal(lateWarmup([2, 2, 1, 1, 1, 1, 1, 1]), 2);
     assert.equal(lateWarmup([1.05, 1, 1, 1, 1, 1, 1, 1]), 0);
     assert.equal(lateWarmup([2, 2, 1, 1, 1, 1, 1]), 0, 'too few blocks to tell');
+  });
+
+  it('does not time the run after each collection (it faults the freed memory back in)', async () => {
+    let collected = false;
+    const run = async () => {
+      const slow = collected;
+      collected = false;
+      await busy(slow ? 3000 : 200)();
+    };
+    const s = await timeRuns(run, { warmupRuns: 2, minRuns: 30, maxRuns: 10_000, maxTimeMs: 5000, targetCi: 0.2 }, undefined, '', () => {
+      collected = true;
+    });
+    assert.ok(s.max < 3, `a post-collection run was timed: max ${s.max} ms`);
+    assert.ok(s.blocks! >= MIN_BLOCKS && s.warmupRuns >= 2 + s.blocks!, `warm-up ${s.warmupRuns}, blocks ${s.blocks}`);
+  });
+
+  it('times without forced collections when asked (collect: null), every run counted', async () => {
+    let calls = 0;
+    const s = await timeRuns(async () => (calls++, busy(200)()), { warmupRuns: 2, minRuns: 30, maxRuns: 10_000, maxTimeMs: 5000, targetCi: 0.2 }, undefined, '', null);
+    assert.equal(calls, s.runs + s.warmupRuns);
+    assert.ok(s.warmupRuns % 2 === 0, `warm-up blocks of 2 only: ${s.warmupRuns}`);
   });
 
   it("the interval covers drift between blocks, not only the runs' own spread", () => {

@@ -61,9 +61,10 @@ export interface MeasuredRate {
 /** What a plan needs beyond the config: facts about the models and rates measured elsewhere. */
 export interface PlanOptions {
   /**
-   * Models without a KV cache. An early exit over one draws views, a wave at a time, as `run` calls
-   * at batch wave × `workload.batch` (test-time augmentation that stops when the vote is decided);
-   * over a generative model it draws samples (prefill, KV tiles, steps).
+   * Models without a KV cache. A single pass over one is one `run` at `workload.batch`; an early exit
+   * over one draws views, a wave at a time, as `run` calls at batch wave × `workload.batch`
+   * (test-time augmentation that stops when the vote is decided); over a generative model both draw
+   * samples (prefill, KV tiles, steps).
    */
   runs?: ReadonlySet<string>;
   /** The chance a view/sample agrees with the leading answer (early exit), when `workload.agreement` is not set. */
@@ -93,7 +94,7 @@ export interface ResolvedStrategy {
   wave: number;
   threshold: number;
   agreement: number;
-  /** early_exit over a model without a KV cache: waves of views (`run` calls), no lengths. */
+  /** single or early_exit over a model without a KV cache: one run / waves of views (`run` calls), no lengths. */
   overViews: boolean;
   views: number;
   batch: number;
@@ -145,7 +146,8 @@ export function resolveStrategy(config: TtcConfig, o: PlanOptions = {}): Resolve
     return pick(v, d, name, relevant);
   };
   const a = s.approach;
-  const overViews = a === 'early_exit' && !!s.model && !!o.runs?.has(s.model);
+  // A non-generative model under `single` is one run at `workload.batch`; under `early_exit`, waves of views.
+  const overViews = (a === 'early_exit' || a === 'single') && !!s.model && !!o.runs?.has(s.model);
   const gen = !['cascade', 'tta', 'ensemble'].includes(a) && !overViews;
   const search = a === 'beam_search' || a === 'dvts';
   const sampling = a === 'best_of_n' || a === 'self_consistency' || search;
@@ -223,6 +225,10 @@ export function planQuery(r: ResolvedStrategy, draws: Draws): QueryPlan {
 
   switch (r.approach) {
     case 'single': {
+      if (r.overViews) {
+        add({ kind: 'run', model: G, batch: r.batch });
+        return result();
+      }
       drawLengths(1);
       add({ kind: 'prefill', model: G, batch: 1, tokens: P });
       steps(1, P, lengths[0] - 1);

@@ -22,6 +22,16 @@ describe('core/estimate/plan (STRATEGIES.md, call by call)', () => {
     ]);
   });
 
+  it('single over a model without a KV cache: one run at workload.batch, no lengths, no prompt assumed', () => {
+    const r = resolveStrategy(config('approach: single\nmodel: g', 'batch: 4'), { runs: new Set(['g']) });
+    assert.ok(!r.assumed.some((a) => a.startsWith('prompt_tokens') || a.startsWith('max_tokens')), r.assumed.join('; '));
+    const q = planQuery(r, new Draws(0));
+    assert.deepEqual(q.calls, [{ call: { kind: 'run', model: 'g', batch: 4 } }]);
+    assert.deepEqual(q.lengths, []);
+    assert.equal(q.uniforms, 0);
+    assert.equal(planQuery(resolveStrategy(config('approach: single\nmodel: g', 'batch: 4'), { runs: new Set(['v']) }), new Draws(0)).calls[0].call.kind, 'prefill', 'a generative model still generates');
+  });
+
   it('best_of_n: one prefill, waves of min(p, remaining) with a fresh tile, steps to the longest, score(b, P + max L)', () => {
     assert.deepEqual(calls(config('approach: best_of_n\nmodel: g\nverifier: v\nn: 5\nparallel: 2')), [
       { kind: 'prefill', model: 'g', batch: 1, tokens: 100 },
