@@ -6,8 +6,10 @@
  * JavaScript ArrayBuffer. V8 frees those only under "external memory pressure", so until it does each
  * run writes into freshly mapped memory (page faults, zeroing): on decoder-tiny the first ~120 runs of
  * a process took ~1.2 ms and every later one ~0.21 ms. Collecting between blocks (outside the clock)
- * keeps the allocator reusing warm memory, as a long-running generation loop does; the one run after
- * each collection, which faults the freed memory back in, is untimed too. A CI computed from
+ * keeps the allocator reusing warm memory for a model profile; the one run after each collection,
+ * which faults the freed memory back in, is untimed too. The estimator's points are timed without
+ * forced collections (`collect: null`, points.ts): every run after one is slower, and the executor
+ * they are compared with never forces one. A CI computed from
  * one block of consecutive runs only says how well that block was measured; the interval reported here
  * also covers the spread of the block medians, so a drifting machine widens it instead of hiding.
  */
