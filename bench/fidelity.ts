@@ -4,7 +4,8 @@
  * every approach, the estimate (plan-driven profile, then the pure estimator) against the executor's
  * measurement of the same queries, in the same profiler process. Also the analytic-only estimate
  * (no measurements: the roofline) against the same measurement.
- * Prints one JSON object on stdout. BENCH_FIDELITY_ONLY=name1,name2 runs a subset; BENCH_QUERIES=K.
+ * Prints one JSON object on stdout. BENCH_FIDELITY_ONLY=name1,name2 runs a subset; BENCH_QUERIES=K;
+ * BENCH_ROUNDS=R (default 3) repeats every profile and run R times (see `round`).
  */
 import { mkdirSync, existsSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -96,76 +97,143 @@ const quantile = (xs: number[], q: number) => {
   return s[lo] + (h - lo) * ((s[Math.min(lo + 1, s.length - 1)] ?? s[lo]) - s[lo]);
 };
 
-async function main(): Promise<void> {
-  await ensureModels();
-  const only = process.env.BENCH_FIDELITY_ONLY?.split(',');
+/** One round's figures for one config (a fresh point cache: every point measured again). */
+interface Trial {
+  approach: string;
+  est: { p50: number; p95: number; mean: number; peak: number };
+  meas: { p50: number; p95: number; mean: number; peak: number };
+  analyticP50: number;
+  callsMatch: boolean;
+  provenance: string;
+  points: number;
+  profileMs: number;
+  load: number[];
+  busy: boolean;
+}
+
+/**
+ * Rounds (BENCH_ROUNDS, default 3): this shared VM's speed drifts by 30–40% for minutes at a time on
+ * the small models (a 1 M decoder's step: 0.38–0.44 ms in one process, 0.57–0.71 ms in the next,
+ * on the same core, load < 0.3), so one estimate against one run mixes the estimator's error with the
+ * machine's. Each round measures every point again (a fresh cache) and runs the queries again (a fresh
+ * process); the error reported is that of the median estimate against the median measurement, with
+ * each round's own error beside it.
+ */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+
+async function round(cases: typeof CASES, trials: Map<string, Trial[]>, errors: Map<string, string>, r: number): Promise<void> {
   const cacheDir = mkdtempSync(path.join(tmpdir(), 'ttc-fidelity-cache-'));
   const workDir = mkdtempSync(path.join(tmpdir(), 'ttc-fidelity-'));
-  const profiler = createProfiler({ cacheDir, workerPath: path.join(ROOT, 'dist', 'profilerWorker.js') });
-  const rows: Array<Record<string, unknown>> = [];
+  const workerPath = path.join(ROOT, 'dist', 'profilerWorker.js');
+  const profiler = createProfiler({ cacheDir, workerPath });
   try {
-    for (const c of CASES) {
-      if (only && !only.includes(c.name)) continue;
+    for (const c of cases) {
       const file = path.join(workDir, `${c.name}.ttc.yaml`);
       const text = `version: 1\n${c.yaml}\nhardware: { provider: cpu, threads: 1, price_per_hour: 0.40 }\n`;
       writeFileSync(file, text);
       const config = parseConfig(text).config;
       const t0 = Date.now();
       const load0 = loadavg()[0];
-      const est = await runPipeline({ config, configPath: file, profiler, profile: true, queries: QUERIES, pool: { workerPath: path.join(ROOT, 'dist', 'profilerWorker.js') } });
+      const est = await runPipeline({ config, configPath: file, profiler, profile: true, queries: QUERIES, pool: { workerPath } });
       const profileMs = Date.now() - t0;
       const runConfig = c.run ? parseConfig(`version: 1\n${c.run}\nhardware: { provider: cpu, threads: 1, price_per_hour: 0.40 }\n`).config : config;
       const w = planQueries(runConfig, QUERIES);
-      const r = await executeFresh({ models: c.run ? sessionModelsOf(runConfig, file) : est.sessionModels, session: est.session, warmup: w.warmup, queries: w.queries, maxTimeMs: 600_000 }, {}, { workerPath: path.join(ROOT, 'dist', 'profilerWorker.js') });
-      if (!r.ok) {
-        rows.push({ name: c.name, error: r.failure.message });
+      const res = await executeFresh({ models: c.run ? sessionModelsOf(runConfig, file) : est.sessionModels, session: est.session, warmup: w.warmup, queries: w.queries, maxTimeMs: 600_000 }, {}, { workerPath });
+      if (!res.ok) {
+        errors.set(c.name, res.failure.message);
         continue;
       }
-      const b = summarize(r.value, est.estimate.calls, 0.4, 2);
-      // Analytic only: the same facts without measurements (the roofline of an assumed or configured machine).
+      const b = summarize(res.value, est.estimate.calls, 0.4, 2);
+      // Analytic only: the same facts without measurements, with this machine's calibrated roofline
+      // (FLOP/s and bandwidth measured once with generated MLPs; the pipeline's fixed costs per
+      // operator and per call, and the KV cost per byte).
       const facts = Object.fromEntries(Object.entries(est.facts).map(([k, f]) => [k, { ...f, table: undefined, sessionRssBytes: undefined }]));
-      // …with this machine's calibrated roofline (FLOP/s and bandwidth measured once with generated MLPs).
       const cal = await calibrate(profiler, profiler.cache.dir, est.session);
-      // (the pipeline's own roofline: FLOP/s, bandwidth and the fixed costs per operator and per call).
       const machine = cal ? { ...est.machine, roofline: machineFacts(config, undefined, cal).roofline } : est.machine;
       const analytic = estimate({ config, models: facts, machine, queries: QUERIES, marginals: false });
       const e = est.estimate;
-      rows.push({
-        name: c.name,
+      const t: Trial = {
         approach: e.approach,
-        measured_p50_ms: +b.latency.p50_ms.toFixed(3),
-        estimate_p50_ms: +e.latency.p50_ms.toFixed(3),
-        err_p50: +relError(e.latency.p50_ms, b.latency.p50_ms).toFixed(4),
-        err_p95: +relError(e.latency.p95_ms, b.latency.p95_ms).toFixed(4),
-        err_mean: +relError(e.latency.mean_ms, b.latency.mean_ms).toFixed(4),
-        analytic_err_p50: +relError(analytic.latency.p50_ms, b.latency.p50_ms).toFixed(4),
-        measured_peak_rss: b.memory.peak_bytes,
-        estimate_peak: e.memory.peak_bytes,
-        err_memory: +relError(e.memory.peak_bytes, b.memory.peak_bytes).toFixed(4),
-        memory_abs_err_mb: +((e.memory.peak_bytes - b.memory.peak_bytes) / 2 ** 20).toFixed(1),
-        calls_match: b.calls_match,
+        est: { p50: e.latency.p50_ms, p95: e.latency.p95_ms, mean: e.latency.mean_ms, peak: e.memory.peak_bytes },
+        meas: { p50: b.latency.p50_ms, p95: b.latency.p95_ms, mean: b.latency.mean_ms, peak: b.memory.peak_bytes },
+        analyticP50: analytic.latency.p50_ms,
+        callsMatch: b.calls_match,
         provenance: e.provenance.overall,
-        points_measured: est.measured,
-        profile_ms: profileMs,
-        load: [load0, ...r.value.load],
+        points: est.measured,
+        profileMs,
+        load: [load0, ...res.value.load],
         busy: b.busy,
-      });
-      process.stderr.write(`fidelity: ${c.name} p50 est ${e.latency.p50_ms.toFixed(1)} ms vs ${b.latency.p50_ms.toFixed(1)} ms (${(relError(e.latency.p50_ms, b.latency.p50_ms) * 100).toFixed(1)}%), profile ${profileMs} ms, load ${load0.toFixed(2)}\n`);
+      };
+      trials.set(c.name, [...(trials.get(c.name) ?? []), t]);
+      process.stderr.write(
+        `fidelity round ${r}: ${c.name} p50 est ${t.est.p50.toFixed(1)} ms vs ${t.meas.p50.toFixed(1)} ms (${(relError(t.est.p50, t.meas.p50) * 100).toFixed(1)}%), profile ${profileMs} ms, load ${load0.toFixed(2)}\n`,
+      );
     }
   } finally {
     await profiler.dispose();
     rmSync(workDir, { recursive: true, force: true });
     rmSync(cacheDir, { recursive: true, force: true });
   }
+}
+
+const r4 = (x: number) => +x.toFixed(4);
+
+async function main(): Promise<void> {
+  await ensureModels();
+  const only = process.env.BENCH_FIDELITY_ONLY?.split(',');
+  const cases = CASES.filter((c) => !only || only.includes(c.name));
+  const trials = new Map<string, Trial[]>();
+  const errors = new Map<string, string>();
+  for (let r = 1; r <= ROUNDS; r++) await round(cases, trials, errors, r);
+  const rows: Array<Record<string, unknown>> = [];
+  for (const c of cases) {
+    const ts = trials.get(c.name) ?? [];
+    if (!ts.length) {
+      rows.push({ name: c.name, error: errors.get(c.name) ?? 'no round ran' });
+      continue;
+    }
+    const med = (f: (t: Trial) => number) => median(ts.map(f));
+    const est = { p50: med((t) => t.est.p50), p95: med((t) => t.est.p95), mean: med((t) => t.est.mean), peak: med((t) => t.est.peak) };
+    const meas = { p50: med((t) => t.meas.p50), p95: med((t) => t.meas.p95), mean: med((t) => t.meas.mean), peak: med((t) => t.meas.peak) };
+    rows.push({
+      name: c.name,
+      approach: ts[0].approach,
+      rounds: ts.length,
+      measured_p50_ms: +meas.p50.toFixed(3),
+      estimate_p50_ms: +est.p50.toFixed(3),
+      err_p50: r4(relError(est.p50, meas.p50)),
+      err_p95: r4(relError(est.p95, meas.p95)),
+      err_mean: r4(relError(est.mean, meas.mean)),
+      analytic_err_p50: r4(relError(med((t) => t.analyticP50), meas.p50)),
+      // Each round's own figures: how far the machine moved the estimate and the measurement.
+      measured_p50_rounds_ms: ts.map((t) => +t.meas.p50.toFixed(3)),
+      estimate_p50_rounds_ms: ts.map((t) => +t.est.p50.toFixed(3)),
+      err_p50_rounds: ts.map((t) => r4(relError(t.est.p50, t.meas.p50))),
+      measured_peak_rss: meas.peak,
+      estimate_peak: est.peak,
+      err_memory: r4(relError(est.peak, meas.peak)),
+      memory_abs_err_mb: +((est.peak - meas.peak) / 2 ** 20).toFixed(1),
+      calls_match: ts.every((t) => t.callsMatch),
+      provenance: ts[0].provenance,
+      points_measured: ts[0].points,
+      profile_ms: ts.map((t) => t.profileMs),
+      load: ts.map((t) => t.load),
+      busy: ts.some((t) => t.busy),
+    });
+  }
   const ok = rows.filter((r) => typeof r.err_p50 === 'number');
   const abs = (k: string) => ok.map((r) => Math.abs(r[k] as number));
   const memOk = ok.filter((r) => Math.abs(r.err_memory as number) <= 0.1 || Math.abs(r.memory_abs_err_mb as number) <= 64).length;
   const analyticOk = ok.filter((r) => Math.abs(r.analytic_err_p50 as number) <= 0.25).length;
+  const perRound = ok.flatMap((r) => (r.err_p50_rounds as number[]).map(Math.abs));
   process.stdout.write(
     JSON.stringify({
       queries: QUERIES,
+      rounds: ROUNDS,
       configs: rows.length,
       p50_abs_error: { median: median(abs('err_p50')), p90: quantile(abs('err_p50'), 0.9), goal: 'median ≤ 0.05, p90 ≤ 0.12' },
+      // The same over every single round (one estimate against one run), for comparison.
+      p50_abs_error_single_rounds: { median: median(perRound), p90: quantile(perRound, 0.9) },
       memory_within_goal: `${memOk}/${ok.length} (goal: within max(10%, 64 MB))`,
       analytic_within_25pct: `${analyticOk}/${ok.length} (goal: 80%)`,
       calls_match: ok.every((r) => r.calls_match),
