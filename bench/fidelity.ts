@@ -67,7 +67,7 @@ const m = (name: string) => `{ path: ${path.join(MODELS, `${name}.onnx`)} }`;
 const twin = (name: string) => `{ config: ${path.join(MODELS, `${name}.config.json`)}, proxy: true }`;
 const SC_70M = `strategy: { approach: self_consistency, model: g, n: 4 }\nworkload: { prompt_tokens: 128, output_tokens: { mean: 48, p95: 96 } }`;
 /** `run`: what the executor runs when the estimate's config has no weights (the proxy case). */
-const CASES: Array<{ name: string; yaml: string; run?: string }> = [
+export const CASES: Array<{ name: string; yaml: string; run?: string }> = [
   { name: 'proxy-sc-4-70m-gqa', yaml: `models: { g: ${twin('dec-70m-gqa')} }\n${SC_70M}`, run: `models: { g: ${m('dec-70m-gqa')} }\n${SC_70M}` },
   { name: 'single-1m', yaml: `models: { g: ${m('dec-1m-mha')} }\nstrategy: { approach: single, model: g }\nworkload: { prompt_tokens: 128, output_tokens: { mean: 64, p95: 128 } }` },
   { name: 'single-35m', yaml: `models: { g: ${m('dec-35m-mha')} }\nstrategy: { approach: single, model: g }\nworkload: { prompt_tokens: 256, output_tokens: 96 }` },
@@ -121,7 +121,7 @@ interface Trial {
  */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 
-async function round(cases: typeof CASES, trials: Map<string, Trial[]>, errors: Map<string, string>, r: number): Promise<void> {
+async function round(cases: typeof CASES, trials: Map<string, Trial[]>, errors: Map<string, string>, r: number, calibrations: unknown[]): Promise<void> {
   const cacheDir = mkdtempSync(path.join(tmpdir(), 'ttc-fidelity-cache-'));
   const workDir = mkdtempSync(path.join(tmpdir(), 'ttc-fidelity-'));
   const workerPath = path.join(ROOT, 'dist', 'profilerWorker.js');
@@ -149,6 +149,7 @@ async function round(cases: typeof CASES, trials: Map<string, Trial[]>, errors: 
       // operator and per call, and the KV cost per byte).
       const facts = Object.fromEntries(Object.entries(est.facts).map(([k, f]) => [k, { ...f, table: undefined, sessionRssBytes: undefined }]));
       const cal = await calibrate(profiler, profiler.cache.dir, est.session);
+      if (cal && calibrations.length < r) calibrations.push(cal);
       const machine = cal ? { ...est.machine, roofline: machineFacts(config, undefined, cal).roofline } : est.machine;
       const analytic = estimate({ config, models: facts, machine, queries: QUERIES, marginals: false });
       const e = est.estimate;
@@ -184,7 +185,8 @@ async function main(): Promise<void> {
   const cases = CASES.filter((c) => !only || only.includes(c.name));
   const trials = new Map<string, Trial[]>();
   const errors = new Map<string, string>();
-  for (let r = 1; r <= ROUNDS; r++) await round(cases, trials, errors, r);
+  const calibrations: unknown[] = [];
+  for (let r = 1; r <= ROUNDS; r++) await round(cases, trials, errors, r, calibrations);
   const rows: Array<Record<string, unknown>> = [];
   for (const c of cases) {
     const ts = trials.get(c.name) ?? [];
@@ -237,12 +239,16 @@ async function main(): Promise<void> {
       memory_within_goal: `${memOk}/${ok.length} (goal: within max(10%, 64 MB))`,
       analytic_within_25pct: `${analyticOk}/${ok.length} (goal: 80%)`,
       calls_match: ok.every((r) => r.calls_match),
+      // Each round's calibration (the analytic column's machine), as measured in that round.
+      calibrations,
       rows,
     }) + '\n',
   );
 }
 
-main().catch((e) => {
-  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  });
+}
