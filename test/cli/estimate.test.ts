@@ -90,6 +90,9 @@ describe('cli: ttc-lens estimate / bench', function () {
     assert.ok(steps.sources.every((s: string) => s.startsWith('proxy ')), steps.sources.join(', '));
     assert.ok(j.notes.some((n: string) => /1- and 3-layer decoders .* scaled to 6 layers/.test(n)), j.notes.join('\n'));
     assert.ok(j.latency.p50_ms > 0);
+    // Memory from the proxies' RSS at the plan's peak shapes, scaled to the model's depth.
+    assert.equal(j.memory.provenance, 'proxy', JSON.stringify(j.memory));
+    assert.ok(j.memory.parts.activations > 0, JSON.stringify(j.memory));
     const again = await cli('estimate', [cfg, '--json', '--cache-dir', cache, '--queries', '3', '--no-profile']);
     const k = JSON.parse(again.stdout);
     assert.equal(k.latency.p50_ms, j.latency.p50_ms, 'the proxies\' cached points give the same estimate without profiling');

@@ -16,8 +16,11 @@ export const DEFAULT_QUERIES = 20;
 export interface MemoryEstimate {
   peak_bytes: number;
   parts: { weights: number; kv: number; activations: number; runtime: number };
-  /** Where the session part came from: measured RSS growth, or weights + static activations. */
-  provenance: 'measured' | 'analytic';
+  /**
+   * Where the session part came from: measured RSS growth, the proxies' RSS scaled to the model's
+   * depth (`proxy`), or weights + static activations.
+   */
+  provenance: 'measured' | 'proxy' | 'analytic';
   /** Largest KV cache live at once: batch × context, with the call that holds it. */
   kvPeak: { batch: number; context: number; call: string };
 }
@@ -172,7 +175,7 @@ function kvPeak(w: PlannedWorkload, models: Record<string, ModelFacts>): MemoryE
 function memoryOf(w: PlannedWorkload, models: Record<string, ModelFacts>, machine: MachineFacts): MemoryEstimate {
   const used = new Set<string>();
   for (const q of [w.warmup, ...w.queries]) for (const { call } of q.calls) used.add(call.model);
-  let weights = 0, activations = 0, measured = true;
+  let weights = 0, activations = 0, measured = true, proxy = false;
   for (const name of used) {
     const f = models[name];
     if (!f) continue;
@@ -184,6 +187,7 @@ function memoryOf(w: PlannedWorkload, models: Record<string, ModelFacts>, machin
       // shapes. A process that reuses memory freed by an earlier session grows less than that, so
       // the weights and the static activations are a floor.
       const total = Math.max(f.sessionRssBytes, staticPart);
+      if (f.proxy) proxy = true;
       weights += f.weightBytes ?? 0;
       activations += total - (f.weightBytes ?? 0);
     } else {
@@ -197,7 +201,7 @@ function memoryOf(w: PlannedWorkload, models: Record<string, ModelFacts>, machin
   return {
     peak_bytes: weights + kv.bytes + activations + runtime,
     parts: { weights, kv: kv.bytes, activations, runtime },
-    provenance: measured && used.size > 0 ? 'measured' : 'analytic',
+    provenance: measured && used.size > 0 ? (proxy ? 'proxy' : 'measured') : 'analytic',
     kvPeak: { batch: kv.batch, context: kv.context, call: kv.call },
   };
 }

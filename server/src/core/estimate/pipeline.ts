@@ -19,7 +19,7 @@ import { measuredRates } from '../quality/rates';
 import { ASSUMED_COPY, ASSUMED_CPU, RUNTIME_RSS_BYTES, type MachineFacts, type ModelFacts } from './price';
 import type { SessionModel, SessionSettings } from './protocol';
 import { cachedCalibration, calibrate, type Calibration } from './calibrate';
-import { combineProxyPoints, proxyPlan, type ProxyPlan } from './proxy';
+import { combineProxyPoints, proxyPlan, proxySessionRss, type ProxyPlan } from './proxy';
 import type { BuildProxyResult } from './protocol';
 
 /** Providers that run here through onnxruntime-node without a download (the CPU one always). */
@@ -142,7 +142,7 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
       cached = r.cached;
       failures.push(...r.failures);
     }
-    await measureProxies({ ...o, facts, needs: neededPoints(w, maxContext), session, store, onMeasured: (r) => ((measured += r.measured), (cached += r.cached), failures.push(...r.failures)) });
+    await measureProxies({ ...o, facts, needs: neededPoints(w, maxContext), probes: peakPoints(w, maxContext), session, store, onMeasured: (r) => ((measured += r.measured), (cached += r.cached), failures.push(...r.failures)) });
     const needsCopy = w.queries.some((q) => q.calls.some((c) => c.call.kind === 'kv_tile' || c.call.kind === 'kv_gather'));
     copy = await copyBandwidth(o.profiler, store.dir, !!o.profiler && o.profile !== false && needsCopy, o.signal);
     for (const [name, m] of Object.entries(local)) {
@@ -179,7 +179,7 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
  * cached points make when scaled to its depth (core/estimate/proxy.ts). Why a model has no proxy is
  * said in its notes.
  */
-async function measureProxies(o: PipelineOptions & { facts: Record<string, ModelFacts>; needs: ReturnType<typeof neededPoints>; session: SessionSettings; store: PointStore; onMeasured: (r: { measured: number; cached: number; failures: PipelineResult['failures'] }) => void }): Promise<void> {
+async function measureProxies(o: PipelineOptions & { facts: Record<string, ModelFacts>; needs: ReturnType<typeof neededPoints>; probes: ReturnType<typeof peakPoints>; session: SessionSettings; store: PointStore; onMeasured: (r: { measured: number; cached: number; failures: PipelineResult['failures'] }) => void }): Promise<void> {
   const provider = o.config.hardware.provider ?? 'cpu';
   for (const [name, spec] of Object.entries(o.config.models)) {
     if (!spec.proxy) continue;
@@ -200,10 +200,12 @@ async function measureProxies(o: PipelineOptions & { facts: Record<string, Model
     }
     const models: Record<string, SessionModel> = {};
     const needs = [];
+    const probes = [];
     for (const p of plan.proxies) {
       const key = `${name} (proxy, ${p.layers} layer${p.layers === 1 ? '' : 's'})`;
       models[key] = { path: p.file };
       for (const n of o.needs) if (n.model === name) needs.push({ model: key, points: n.points });
+      for (const n of o.probes) if (n.model === name) probes.push({ model: key, points: n.points });
     }
     if (o.profiler && o.profile !== false && !o.signal?.aborted) {
       let built = true;
@@ -220,20 +222,23 @@ async function measureProxies(o: PipelineOptions & { facts: Record<string, Model
         }
       }
       if (!built) continue;
-      o.onMeasured(await measureNeeds({ profiler: o.profiler, store: o.store, models, session: o.session, needs, signal: o.signal, onProgress: o.onProgress, maxTimeMsPerPoint: o.maxTimeMsPerPoint, pool: o.pool }));
+      o.onMeasured(await measureNeeds({ profiler: o.profiler, store: o.store, models, session: o.session, needs, probes, signal: o.signal, onProgress: o.onProgress, maxTimeMsPerPoint: o.maxTimeMsPerPoint, pool: o.pool }));
     }
     const points = [];
+    const rss: Array<number | undefined> = [];
     for (const p of plan.proxies) {
       const loaded = await o.store.load(p.file, { ...o.session }).catch(() => undefined);
       if (!loaded) break;
       points.push(loaded.file.points);
+      rss.push(loaded.file.memoryProbe?.rssBytes ?? loaded.file.sessionRssBytes);
     }
     const combined = points.length === plan.proxies.length ? combineProxyPoints(plan, points) : undefined;
     if (!combined || combined.points === 0) {
       f.notes = [...f.notes, 'proxy: not measured yet (profile the config to build and time it)'];
       continue;
     }
-    o.facts[name] = { ...f, table: combined.table, proxy: true, notes: [...f.notes.filter((n) => !n.startsWith('shape-only: no weights')), ...plan.notes] };
+    const sessionRssBytes = proxySessionRss(plan, rss, f.weightBytes);
+    o.facts[name] = { ...f, table: combined.table, proxy: true, ...(sessionRssBytes ? { sessionRssBytes } : {}), notes: [...f.notes.filter((n) => !n.startsWith('shape-only: no weights')), ...plan.notes] };
   }
 }
 

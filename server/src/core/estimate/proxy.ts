@@ -132,3 +132,17 @@ export function combineProxyPoints(plan: ProxyPlan, points: Array<Record<string,
   }
   return { table, points: table.size };
 }
+
+/**
+ * The model's session memory from its proxies': each proxy's RSS growth at the plan's peak shapes
+ * (the memory probe) less its own fp32 weights is the runtime's part beside the weights (arena,
+ * activations, the model file's buffers), scaled to the model's depth like a time; the model's own
+ * weights at their precision are added back. Undefined when a proxy has no RSS measured.
+ */
+export function proxySessionRss(plan: ProxyPlan, rss: ReadonlyArray<number | undefined>, weightBytes: number | undefined): number | undefined {
+  if (weightBytes === undefined || rss.length !== plan.proxies.length || rss.some((r) => r === undefined || r <= 0)) return undefined;
+  const rest = plan.proxies.map((p, i) => Math.max(0, rss[i]! - p.weightBytes));
+  const [a, b] = plan.proxies;
+  const scaled = plan.proxies.length === 1 ? rest[0] : scaleByDepth(rest[0], rest[1], a.layers, b.layers, plan.depth);
+  return weightBytes + scaled;
+}

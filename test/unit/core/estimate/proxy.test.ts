@@ -3,7 +3,7 @@
  * do not; points are extrapolated linearly in depth, with the CI widened by the extrapolation.
  */
 import { strict as assert } from 'node:assert';
-import { combineProxyPoints, proxyPlan, scaleByDepth, type PointEntry } from '../../../../server/src/core/estimate/proxy';
+import { combineProxyPoints, proxyPlan, proxySessionRss, scaleByDepth, type PointEntry } from '../../../../server/src/core/estimate/proxy';
 import { parseGeometryText } from '../../../../server/src/core/model/geometry';
 
 const HF = { model_type: 'llama', hidden_size: 576, intermediate_size: 1536, num_hidden_layers: 30, num_attention_heads: 9, num_key_value_heads: 3, vocab_size: 49152, max_position_embeddings: 8192, torch_dtype: 'bfloat16' };
@@ -47,5 +47,20 @@ describe('core/estimate/proxy', () => {
     assert.equal(hit.ms, 68);
     // t = (1 − 14.5)·10 + 14.5·14: half-widths 13.5·10·0.02 + 14.5·14·0.02 = 6.76 ms of 68 ms.
     assert.ok(Math.abs(hit.ci! - 6.76 / 68) < 1e-9, String(hit.ci));
+  });
+
+  it("scales the proxies' memory beside their weights by depth and adds the model's own weights", () => {
+    const plan = proxyPlan(geometry(), '/c').plan!;
+    const [a, b] = plan.proxies;
+    const MiB = 2 ** 20;
+    // The runtime's part beside the fp32 weights: 40 MiB at 1 layer, 60 MiB at 3 → 330 MiB at 30.
+    const rss = proxySessionRss(plan, [a.weightBytes + 40 * MiB, b.weightBytes + 60 * MiB], 700 * MiB);
+    assert.equal(rss, 700 * MiB + 330 * MiB);
+    // Nothing measured on a proxy (or no weights known): no figure, the memory stays analytic.
+    assert.equal(proxySessionRss(plan, [a.weightBytes + 40 * MiB, undefined], 700 * MiB), undefined);
+    assert.equal(proxySessionRss(plan, [1, 2], undefined), undefined);
+    // A model built whole: its one proxy's part beside the weights, plus the model's weights.
+    const whole = proxyPlan(geometry({ num_hidden_layers: 2 }), '/c').plan!;
+    assert.equal(proxySessionRss(whole, [whole.proxies[0].weightBytes + 50 * MiB], 10 * MiB), 60 * MiB);
   });
 });
