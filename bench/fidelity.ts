@@ -103,6 +103,8 @@ interface Trial {
   est: { p50: number; p95: number; mean: number; peak: number };
   meas: { p50: number; p95: number; mean: number; peak: number };
   analyticP50: number;
+  /** Mean ms per query by call kind: measured, estimated (measured path) and analytic only. */
+  kinds: Record<string, { measured?: number; estimate?: number; analytic?: number }>;
   callsMatch: boolean;
   provenance: string;
   points: number;
@@ -158,6 +160,7 @@ async function round(cases: typeof CASES, trials: Map<string, Trial[]>, errors: 
         est: { p50: e.latency.p50_ms, p95: e.latency.p95_ms, mean: e.latency.mean_ms, peak: e.memory.peak_bytes },
         meas: { p50: b.latency.p50_ms, p95: b.latency.p95_ms, mean: b.latency.mean_ms, peak: b.memory.peak_bytes },
         analyticP50: analytic.latency.p50_ms,
+        kinds: byKind({ measured: b.by_kind_ms, estimate: e.breakdown.byKind, analytic: analytic.breakdown.byKind }),
         callsMatch: b.calls_match,
         provenance: e.provenance.overall,
         points: est.measured,
@@ -178,6 +181,28 @@ async function round(cases: typeof CASES, trials: Map<string, Trial[]>, errors: 
 }
 
 const r4 = (x: number) => +x.toFixed(4);
+
+function byKind(sources: Record<'measured' | 'estimate' | 'analytic', Partial<Record<string, number>>>): Trial['kinds'] {
+  const out: Trial['kinds'] = {};
+  for (const [source, kinds] of Object.entries(sources) as Array<['measured' | 'estimate' | 'analytic', Partial<Record<string, number>>]>) {
+    for (const [kind, ms] of Object.entries(kinds)) if (ms !== undefined) (out[kind] ??= {})[source] = ms;
+  }
+  return out;
+}
+
+/** Medians over rounds of each kind's figures (ms per query, 3 decimals). */
+function medianKinds(ts: Trial[]): Trial['kinds'] {
+  const out: Trial['kinds'] = {};
+  for (const kind of new Set(ts.flatMap((t) => Object.keys(t.kinds)))) {
+    const row: Trial['kinds'][string] = {};
+    for (const source of ['measured', 'estimate', 'analytic'] as const) {
+      const xs = ts.map((t) => t.kinds[kind]?.[source]).filter((x): x is number => x !== undefined);
+      if (xs.length) row[source] = +median(xs).toFixed(3);
+    }
+    out[kind] = row;
+  }
+  return out;
+}
 
 async function main(): Promise<void> {
   await ensureModels();
@@ -211,6 +236,8 @@ async function main(): Promise<void> {
       measured_p50_rounds_ms: ts.map((t) => +t.meas.p50.toFixed(3)),
       estimate_p50_rounds_ms: ts.map((t) => +t.est.p50.toFixed(3)),
       err_p50_rounds: ts.map((t) => r4(relError(t.est.p50, t.meas.p50))),
+      // Mean ms per query by call kind (medians over rounds): where an error comes from.
+      kinds_ms: medianKinds(ts),
       measured_peak_rss: meas.peak,
       estimate_peak: est.peak,
       err_memory: r4(relError(est.peak, meas.peak)),
