@@ -226,6 +226,8 @@ async function main(): Promise<void> {
       name: c.name,
       approach: ts[0].approach,
       rounds: ts.length,
+      // A round whose run failed is left out of the medians; its failure is kept here.
+      ...(errors.has(c.name) ? { round_error: errors.get(c.name) } : {}),
       measured_p50_ms: +meas.p50.toFixed(3),
       estimate_p50_ms: +est.p50.toFixed(3),
       err_p50: r4(relError(est.p50, meas.p50)),
