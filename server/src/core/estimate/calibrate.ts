@@ -40,6 +40,8 @@ export interface Calibration {
   perCallMs?: number;
   /** A decode step's cost per byte of KV cache it reads, ms. */
   kvMsPerByte?: number;
+  /** Cost per attention FLOP of a call over T new tokens (prefill, verifier score), ms. */
+  attnMsPerFlop?: number;
   threads: number;
   ep: string;
   measuredAt: string;
@@ -55,6 +57,49 @@ const DISPATCH_CONTEXT = 16;
 const KV_DECODER = { layers: 4, hidden: 256, heads: 4, kvHeads: 4, vocab: 64, ffn: 256, maxPositions: 1024, seed: 99, name: 'kv_traffic' };
 const KV_BATCH = 8;
 const KV_CONTEXTS = [64, 512] as const;
+
+/**
+ * Attention over T new tokens (prefill, a verifier's score) grows as T²: per head a T × T score
+ * matrix from head-size-wide matmuls and its softmax, far below the GEMM peak. A 2-layer, width-256
+ * verifier (8 heads of 32, no KV cache) is scored at B = 1 for T = 64 … 768; the T² coefficient of
+ * the least-squares t = a + b·T + c·T², over the attention FLOPs per T² (from its graph), is the
+ * cost per attention FLOP.
+ */
+const ATTN_MODEL = { layers: 2, hidden: 256, heads: 8, kvHeads: 8, vocab: 64, ffn: 256, maxPositions: 1024, rewardHead: true, kvCache: false, seed: 100, name: 'attention' };
+const ATTN_TOKENS = [64, 256, 512, 768];
+
+async function attentionCost(mdir: string, request: Request, s: SessionSettings, signal?: AbortSignal): Promise<number | undefined> {
+  const file = path.join(mdir, `${ATTN_MODEL.name}.onnx`);
+  if (!existsSync(file)) await writeModel(file, buildDecoder(ATTN_MODEL));
+  const r = await request<PointsResult>(
+    { type: 'points', options: { model: { path: file }, session: s, points: ATTN_TOKENS.map((tokens) => ({ kind: 'score', batch: 1, tokens })), maxTimeMsPerPoint: 1500 } },
+    { timeoutMs: 120_000, signal },
+  );
+  const ys = r.ok ? r.value.results.map((x) => x.stats?.mean) : [];
+  if (ys.length !== ATTN_TOKENS.length || ys.some((y) => y === undefined)) return undefined;
+  const c = quadraticCoefficient(ATTN_TOKENS, ys as number[]);
+  // FLOPs f(T) = A·T + B·T(T + 1)/2 (facts.ts): the attention's FLOPs per T² are B / 2.
+  const flops = (t: number) => summarizeModelFile(file, { batch: 1, sequence: t, total_sequence: t }).flops.total;
+  const B = flops(2) - 2 * flops(1);
+  return c !== undefined && c > 0 && B > 0 ? c / (B / 2) : undefined;
+}
+
+/** The T² coefficient of the least-squares quadratic through (x, y) (undefined when degenerate). */
+export function quadraticCoefficient(xs: readonly number[], ys: readonly number[]): number | undefined {
+  // Normal equations for [1, x, x²], solved by Cramer's rule (3 × 3).
+  const S = (k: number) => xs.reduce((a, x) => a + x ** k, 0);
+  const T = (k: number) => xs.reduce((a, x, i) => a + x ** k * ys[i], 0);
+  const m = [
+    [S(0), S(1), S(2)],
+    [S(1), S(2), S(3)],
+    [S(2), S(3), S(4)],
+  ];
+  const v = [T(0), T(1), T(2)];
+  const det = (a: number[][]) => a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+  const d = det(m);
+  if (!(Math.abs(d) > 0)) return undefined;
+  return det(m.map((row, i) => [row[0], row[1], v[i]])) / d;
+}
 
 /** Cost per KV byte a step reads, from one decoder's steps at two contexts (undefined when it cannot run). */
 async function kvCost(mdir: string, request: Request, s: SessionSettings, signal?: AbortSignal): Promise<number | undefined> {
@@ -121,7 +166,7 @@ export async function cachedCalibration(dir: string, s: SessionSettings): Promis
 
 export async function calibrate(profiler: Profiler, dir: string, s: SessionSettings, signal?: AbortSignal): Promise<Calibration | undefined> {
   const cached = await cachedCalibration(dir, s);
-  if (cached && cached.perNodeMs !== undefined && cached.kvMsPerByte !== undefined) return cached;
+  if (cached && cached.perNodeMs !== undefined && cached.kvMsPerByte !== undefined && cached.attnMsPerFlop !== undefined) return cached;
   const mdir = path.join(dir, 'calibration-models');
   mkdirSync(mdir, { recursive: true });
   const compute = await ensureModel(mdir, 'mlp-512x4', COMPUTE);
@@ -136,6 +181,7 @@ export async function calibrate(profiler: Profiler, dir: string, s: SessionSetti
   if (!c || !b) return undefined;
   const d = await dispatchCost(mdir, request, s, signal);
   const kv = await kvCost(mdir, request, s, signal);
+  const attn = await attentionCost(mdir, request, s, signal);
   const flops = summarizeModelFile(compute, { batch: COMPUTE_BATCH }).flops.total;
   const bytes = summarizeModelFile(stream, { batch: 1 }).weightBytes;
   const cal: Calibration = {
@@ -143,6 +189,7 @@ export async function calibrate(profiler: Profiler, dir: string, s: SessionSetti
     bytesPerSecond: bytes / (b.ms / 1000),
     ...(d ?? {}),
     ...(kv !== undefined ? { kvMsPerByte: kv } : {}),
+    ...(attn !== undefined ? { attnMsPerFlop: attn } : {}),
     threads: s.threads ?? 0,
     ep: s.ep ?? 'cpu',
     measuredAt: new Date().toISOString(),

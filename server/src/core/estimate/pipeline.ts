@@ -100,6 +100,7 @@ export function machineFacts(config: TtcConfig, copy: { bytesPerSecond: number; 
             source: 'calibrated',
             ...(calibration.perNodeMs !== undefined ? { perNodeMs: calibration.perNodeMs, perCallMs: calibration.perCallMs ?? 0 } : {}),
             ...(calibration.kvMsPerByte !== undefined ? { kvMsPerByte: calibration.kvMsPerByte } : {}),
+            ...(calibration.attnMsPerFlop !== undefined ? { attnMsPerFlop: calibration.attnMsPerFlop } : {}),
           }
         : { ...ASSUMED_CPU, source: 'assumed 2-core CPU: 50 GFLOP/s, 10 GB/s' };
   return {

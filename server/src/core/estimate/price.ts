@@ -49,7 +49,7 @@ export interface MachineFacts {
    * Roofline for analytic prices, plus this machine's fixed costs per executed operator and per call
    * when calibrated here (calibrate.ts; absent for another machine's figures).
    */
-  roofline: { flopsPerSecond: number; bytesPerSecond: number; source: string; perNodeMs?: number; perCallMs?: number; kvMsPerByte?: number };
+  roofline: { flopsPerSecond: number; bytesPerSecond: number; source: string; perNodeMs?: number; perCallMs?: number; kvMsPerByte?: number; attnMsPerFlop?: number };
   /** RSS of the profiler process before any session (Node + ONNX Runtime), when measured. */
   baseRssBytes?: number;
 }
@@ -160,12 +160,16 @@ function analyticMs(call: PlanCall, f: ModelFacts, m: MachineFacts): number {
   const w = f.streamedWeightBytes ?? f.weightBytes ?? 0;
   const kv = f.kvBytesPerToken ?? 0;
   let ms = 0;
+  // Calibrated here: attention over the call's new tokens at its own cost per FLOP (head-size-wide
+  // matmuls and the softmax, well below the GEMM peak); the rest at the roofline.
+  const attnMs = m.roofline.attnMsPerFlop;
+  const attn = attnMs !== undefined && (call.kind === 'prefill' || call.kind === 'score') ? (call.kind === 'score' ? call.batch : 1) * (f.flops?.perContextToken ?? 0) * ((call.tokens * (call.tokens + 1)) / 2) : 0;
   switch (call.kind) {
     case 'prefill':
-      ms = roofline(flops, w + kv * call.tokens, m);
+      ms = roofline(flops - attn, w + kv * call.tokens, m) + attn * (attnMs ?? 0);
       break;
     case 'score':
-      ms = roofline(flops, w + (f.activationBytes ?? 0) * call.batch, m);
+      ms = roofline(flops - attn, w + (f.activationBytes ?? 0) * call.batch, m) + attn * (attnMs ?? 0);
       break;
     case 'run':
       ms = roofline(flops, w + (f.activationBytes ?? 0) * call.batch, m);

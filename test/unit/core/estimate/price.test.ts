@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { DECODER_NODES, executedNodes, onnxFacts, shapeOnlyFacts } from '../../../../server/src/core/estimate/facts';
 import { priceCall, type MachineFacts, type ModelFacts } from '../../../../server/src/core/estimate/price';
 import { buildDecoder } from '../../../../server/src/core/onnx/builders';
+import { quadraticCoefficient } from '../../../../server/src/core/estimate/calibrate';
 
 const ROOT = path.join(__dirname, '..', '..', '..', '..');
 
@@ -35,6 +36,30 @@ describe('core/estimate/price: the roofline and its fixed costs', () => {
     const m = machine();
     m.roofline.kvMsPerByte = 5e-6;
     assert.ok(Math.abs(priceCall(step, kvf, m).ms - (1 + 2e5 * 5e-6)) < 1e-9);
+  });
+
+  it('prices the attention of a score or prefill at its calibrated cost per FLOP, the rest at the roofline', () => {
+    // A verifier: 1e5 FLOPs per token + 1e3 per (token, attended token); weights 1 MB; no fixed costs.
+    const v: ModelFacts = { ...f, nodes: 0, activationBytes: 0, flops: { perToken: 1e5, perContextToken: 1e3 } };
+    const score = { kind: 'score', model: 'v', batch: 2, tokens: 100 } as const;
+    // Attention FLOPs: 2 rows × 1e3 × 100·101/2 = 1.01e7; the rest: 2 × 100 × 1e5 = 2e7.
+    const bare = priceCall(score, v, machine()).ms;
+    assert.ok(Math.abs(bare - 30.1) < 1e-9, String(bare)); // max(3.01e7 FLOPs / 1e9, 1 MB / 1e9) s
+    const m = machine();
+    m.roofline.attnMsPerFlop = 1e-5;
+    const priced = priceCall(score, v, m).ms;
+    assert.ok(Math.abs(priced - (20 + 1.01e7 * 1e-5)) < 1e-9, String(priced));
+    // A prefill (one row): the same split.
+    const prefill = priceCall({ kind: 'prefill', model: 'v', batch: 1, tokens: 100 }, v, m).ms;
+    assert.ok(Math.abs(prefill - (10 + 5.05e6 * 1e-5)) < 1e-9, String(prefill));
+    // Steps keep their KV pricing: no attention term.
+    assert.equal(priceCall({ kind: 'steps', model: 'v', batch: 1, context: 10, count: 1 }, v, m).ms, priceCall({ kind: 'steps', model: 'v', batch: 1, context: 10, count: 1 }, v, machine()).ms);
+  });
+
+  it('fits the T² coefficient the attention calibration uses', () => {
+    const ts = [64, 256, 512, 768];
+    assert.ok(Math.abs(quadraticCoefficient(ts, ts.map((t) => 2 + 0.01 * t + 3e-5 * t * t))! - 3e-5) < 1e-12);
+    assert.equal(quadraticCoefficient([1, 1, 1], [1, 2, 3]), undefined);
   });
 
   it('counts the operators a run executes: an ONNX model\'s nodes without Constants; a shape-only decoder by depth', async () => {
