@@ -22,7 +22,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { existsSync, mkdirSync } from 'node:fs';
 import { buildDecoder, buildMlp } from '../onnx/builders';
-import { executedNodes } from './facts';
+import { executedNodes, onnxFacts } from './facts';
 import { writeModel } from '../onnx/writer';
 import { summarizeModelFile } from '../onnx/index';
 import { writeFileAtomic } from '../profile/cache';
@@ -78,9 +78,8 @@ async function attentionCost(mdir: string, request: Request, s: SessionSettings,
   const ys = r.ok ? r.value.results.map((x) => x.stats?.mean) : [];
   if (ys.length !== ATTN_TOKENS.length || ys.some((y) => y === undefined)) return undefined;
   const c = quadraticCoefficient(ATTN_TOKENS, ys as number[]);
-  // FLOPs f(T) = A·T + B·T(T + 1)/2 (facts.ts): the attention's FLOPs per T² are B / 2.
-  const flops = (t: number) => summarizeModelFile(file, { batch: 1, sequence: t, total_sequence: t }).flops.total;
-  const B = flops(2) - 2 * flops(1);
+  // The verifier's facts price its FLOPs as A·T + B·T(T + 1)/2: the attention's FLOPs per T² are B / 2.
+  const B = (await onnxFacts(ATTN_MODEL.name, file, { name: ATTN_MODEL.name })).flops?.perContextToken ?? 0;
   return c !== undefined && c > 0 && B > 0 ? c / (B / 2) : undefined;
 }
 

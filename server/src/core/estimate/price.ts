@@ -99,6 +99,12 @@ export function callFlops(call: PlanCall, f: ModelFacts): number {
   }
 }
 
+/** The attention's share of a prefill's or score's FLOPs (callFlops' B·T(T + 1)/2 term per row); 0 otherwise. */
+function attentionFlops(call: PlanCall, f: ModelFacts): number {
+  if (call.kind !== 'prefill' && call.kind !== 'score') return 0;
+  return (call.kind === 'score' ? call.batch : 1) * (f.flops?.perContextToken ?? 0) * ((call.tokens * (call.tokens + 1)) / 2);
+}
+
 /** Bytes a KV tile or gather copies (every row of the result written once, read once). */
 export function copyBytes(call: PlanCall, f: ModelFacts): number {
   if (call.kind !== 'kv_tile' && call.kind !== 'kv_gather') return 0;
@@ -162,14 +168,15 @@ function analyticMs(call: PlanCall, f: ModelFacts, m: MachineFacts): number {
   let ms = 0;
   // Calibrated here: attention over the call's new tokens at its own cost per FLOP (head-size-wide
   // matmuls and the softmax, well below the GEMM peak); the rest at the roofline.
-  const attnMs = m.roofline.attnMsPerFlop;
-  const attn = attnMs !== undefined && (call.kind === 'prefill' || call.kind === 'score') ? (call.kind === 'score' ? call.batch : 1) * (f.flops?.perContextToken ?? 0) * ((call.tokens * (call.tokens + 1)) / 2) : 0;
+  const attnMsPerFlop = m.roofline.attnMsPerFlop;
+  const attn = attnMsPerFlop !== undefined ? attentionFlops(call, f) : 0;
+  const attnMs = attn * (attnMsPerFlop ?? 0);
   switch (call.kind) {
     case 'prefill':
-      ms = roofline(flops - attn, w + kv * call.tokens, m) + attn * (attnMs ?? 0);
+      ms = roofline(flops - attn, w + kv * call.tokens, m) + attnMs;
       break;
     case 'score':
-      ms = roofline(flops - attn, w + (f.activationBytes ?? 0) * call.batch, m) + attn * (attnMs ?? 0);
+      ms = roofline(flops - attn, w + (f.activationBytes ?? 0) * call.batch, m) + attnMs;
       break;
     case 'run':
       ms = roofline(flops, w + (f.activationBytes ?? 0) * call.batch, m);
