@@ -5,7 +5,7 @@ import { createCommands, SUMMARY_SCHEME, SummaryDocuments } from './commands';
 import { Ctx } from './ctx';
 import { createEstimateCommands } from './estimateCommands';
 import { createRewriteCommands } from './rewriteCommands';
-import { BenchmarkPanels, type PanelInfo } from './panel/panel';
+import { BenchmarkPanels, PANEL_VIEW_TYPE, type PanelInfo } from './panel/panel';
 
 /** What the extension exports (for other extensions and the in-host tests). */
 export interface TtcLensApi {
@@ -15,6 +15,12 @@ export interface TtcLensApi {
   benchmarkPanel(uri: string): PanelInfo | undefined;
   /** Resolves when the panel of `uri` satisfies `pred`; rejects after `timeoutMs`. */
   waitForBenchmarkPanel(uri: string, pred: (i: PanelInfo) => boolean, timeoutMs: number): Promise<PanelInfo>;
+  /**
+   * What VS Code does for a benchmark panel after a window reload: a new webview panel handed to the
+   * extension's serializer with the webview's saved state (for the in-host tests, which a real reload
+   * would end).
+   */
+  restoreBenchmarkPanel(state: unknown): Promise<void>;
 }
 
 let ctx: Ctx | undefined;
@@ -32,6 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TtcLen
     serverCapabilities: () => c.client?.initializeResult?.capabilities,
     benchmarkPanel: (uri) => panels.info(uri),
     waitForBenchmarkPanel: (uri, pred, timeoutMs) => panels.waitFor(uri, pred, timeoutMs),
+    restoreBenchmarkPanel: (state) => panels.deserializeWebviewPanel(vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Benchmark', vscode.ViewColumn.Beside, { enableScripts: true }), state),
   };
 }
 

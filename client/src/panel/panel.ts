@@ -3,7 +3,8 @@
  * and sends it whole after every change; a run is `ttcLens/runBenchmark` with the panel's work-done
  * token (progress) and `ttcLens/benchmarkQuery` notifications (each query's time as it finishes),
  * cancellable. The last run of each config is kept in workspace state and shown beside the next one
- * with regressions marked. A serializer restores the panels after a reload from the webview's state.
+ * with regressions marked. A serializer restores the panels after a reload from the webview's state and
+ * that record, whichever is newer (restore.ts).
  */
 import * as vscode from 'vscode';
 import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
@@ -11,6 +12,7 @@ import { QualityChartRequest, BenchmarkModelsRequest, BenchmarkQueryNotification
 import { requestErrorMessage } from '../requestError';
 import { compareReports, exportReport } from './export';
 import { makeNonce, panelHtml } from './html';
+import { restoredView } from './restore';
 import { isFromPanel, type ExportFormat, type FromPanel, type PanelView } from './messages';
 
 export const PANEL_VIEW_TYPE = 'ttcLens.benchmark';
@@ -36,9 +38,9 @@ class BenchmarkPanel {
     private readonly host: BenchmarkPanels,
     view: PanelView,
   ) {
-    this.view = { ...view, running: false, progress: undefined, live: view.running ? [] : view.live, trusted: vscode.workspace.isTrusted, blocked: blockedReason() };
-    if (this.view.running !== view.running) this.view.error = view.running ? 'the run was interrupted by a reload' : view.error;
+    this.view = { ...view, running: false, progress: undefined, trusted: vscode.workspace.isTrusted, blocked: blockedReason() };
     const ext = host.extensionUri;
+    panel.title = `Benchmark: ${this.view.name}`;
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(ext, 'dist', 'panel')] };
     panel.webview.html = panelHtml({
       cspSource: panel.webview.cspSource,
@@ -313,7 +315,7 @@ export class BenchmarkPanels implements vscode.WebviewPanelSerializer, vscode.Di
       panel.dispose();
       return;
     }
-    const p = new BenchmarkPanel(panel, this, { ...this.initialView(saved.uri), ...saved });
+    const p = new BenchmarkPanel(panel, this, restoredView({ ...this.initialView(saved.uri), ...saved }, this.lastRun(saved.uri)));
     this.panels.get(saved.uri)?.panel.dispose();
     this.panels.set(saved.uri, p);
   }

@@ -3,7 +3,8 @@
  * a run through the real server and profiler (per-query times streamed to the panel), its charts
  * drawn on canvas under the panel's strict CSP, an export written, and a second run compared with the
  * first, with the top-operators chart of both classifiers (their per-op traces recorded by the run).
- * (A reload restoring the panel is driven by the UI flow, test/e2e/ui.mjs: a reload ends this host.)
+ * A reload with a saved state older than the last run is replayed through the extension's serializer
+ * (a real reload, which ends this host, is driven by the UI flow, test/e2e/ui.mjs).
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -47,6 +48,16 @@ describe('benchmark panel', () => {
     const info = api.benchmarkPanel(uri)!;
     assert.equal(info.view.previous?.at, r.report.at, 'the first run is shown beside the second');
     assert.ok(info.view.comparison?.some((c) => c.label === 'p50'), JSON.stringify(info.view.comparison));
+
+    // A reload whose saved webview state predates the second run, taken while it was in progress (VS
+    // Code snapshots that state periodically and at shutdown, and a browser reload can lose the
+    // shutdown save): the restored panel shows the second run, as the extension recorded it.
+    const stale = { ...info.view, running: true, progress: { message: 'query 1/2' }, live: [1], report: r.report, previous: undefined, comparison: undefined };
+    await api.restoreBenchmarkPanel({ view: stale });
+    const restored = await api.waitForBenchmarkPanel(uri, (i) => i.view.report?.at === again.report!.at && !!i.drawn?.some((c) => c.id === 'chart-queries' && c.painted), 30_000);
+    assert.equal(restored.view.running, false);
+    assert.equal(restored.view.error, undefined, 'a finished run is not reported as interrupted');
+    assert.equal(restored.view.previous?.at, r.report.at, 'the saved state\'s run is the previous one');
 
     // The tab model catches up with the new panel asynchronously.
     const tab = await eventually(
