@@ -134,7 +134,7 @@ export async function measure(o: MeasureOptions, progress: Progress): Promise<Me
     } else fed = build();
     const feeds = toFeeds(fed);
     progress('measuring');
-    const stats = await guardRun(() => timeRuns(() => session.run(feeds), rule, progress, 'measuring: '));
+    const stats = await guardRun(() => timeRuns(() => session.run(feeds), rule, { progress, label: 'measuring: ' }));
 
     const sweeps: Sweep[] = [];
     const sweepRule: TimingRule = { ...rule, maxTimeMs: Math.max(50, rule.maxTimeMs / 4), warmupRuns: Math.min(rule.warmupRuns, 2) };

@@ -112,7 +112,7 @@ export async function timeRuns(run: () => Promise<unknown>, rule: TimingRule): P
     await run();
     warm++;
   } while (warm < rule.warmupRuns || (gcCount() === gc0 && performance.now() - t0 < rule.maxTimeMs / 2));
-  const stats = await timeAfterWarmup(run, { ...rule, warmupRuns: 0 }, undefined, '', null);
+  const stats = await timeAfterWarmup(run, { ...rule, warmupRuns: 0 }, { collect: null });
   return { ...stats, warmupRuns: warm };
 }
 

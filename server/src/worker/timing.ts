@@ -66,19 +66,35 @@ export function honestInterval(samples: number[], blockMedians: number[]): { ci9
   return { ci95: [lo, hi], ciRelHalfWidth: p50 > 0 ? Math.max(p50 - lo, hi - p50) / p50 : undefined };
 }
 
+export interface TimeRunsOptions {
+  progress?: Progress;
+  /** Prefix of the progress messages. */
+  label?: string;
+  /** A full collection between blocks (the default); `null` times without forced collections. */
+  collect?: (() => void) | null;
+  /** Milliseconds from any fixed origin; the monotonic high-resolution clock unless a test gives its own. */
+  clock?: () => number;
+}
+
+/** The monotonic high-resolution clock, in milliseconds. */
+export const hrClockMs = (): number => performance.now();
+
 /**
  * Time `run` repeatedly. The clock wraps only the awaited call; warm-up, garbage collection between
  * blocks and the CI checks are not counted. `collect: null` times without forced collections (the
  * estimator's points, timed as the executor runs).
  */
-export async function timeRuns(run: () => Promise<unknown>, rule: TimingRule, progress?: Progress, label = '', collect: (() => void) | null = collectGarbage): Promise<LatencyStats> {
+export async function timeRuns(run: () => Promise<unknown>, rule: TimingRule, opts: TimeRunsOptions = {}): Promise<LatencyStats> {
+  const { progress, label = '' } = opts;
+  const collect = opts.collect === undefined ? collectGarbage : opts.collect;
+  const clock = opts.clock ?? hrClockMs;
   const timed = async (): Promise<number> => {
-    const t0 = process.hrtime.bigint();
+    const t0 = clock();
     await run();
-    return Number(process.hrtime.bigint() - t0) / 1e6;
+    return clock() - t0;
   };
-  const start = process.hrtime.bigint();
-  const elapsed = () => Number(process.hrtime.bigint() - start) / 1e6;
+  const start = clock();
+  const elapsed = () => clock() - start;
 
   // Warm-up: the asked runs, then more blocks of as many while the runs keep getting faster (first
   // runs of a shape, allocator warm-up), within a quarter of the time cap.
@@ -105,7 +121,7 @@ export async function timeRuns(run: () => Promise<unknown>, rule: TimingRule, pr
   const blockMedians = () => blocks.map(median);
   let count = 0;
   const measureStart = elapsed();
-  let lastProgress = Date.now();
+  let lastProgress = clock();
   const done = (stoppedBy: LatencyStats['stoppedBy']): LatencyStats => {
     const xs = samples();
     return { ...summarize(xs, warm, stoppedBy), ...honestInterval(xs, blockMedians()), blocks: blocks.length };
@@ -143,8 +159,8 @@ export async function timeRuns(run: () => Promise<unknown>, rule: TimingRule, pr
       const ci = honestInterval(samples(), blockMedians()).ciRelHalfWidth;
       if (ci !== undefined && ci <= rule.targetCi) return done('ci');
     }
-    if (progress && Date.now() - lastProgress > 250) {
-      lastProgress = Date.now();
+    if (progress && clock() - lastProgress > 250) {
+      lastProgress = clock();
       progress(`${label}${n} runs`, Math.min(1, (elapsed() - measureStart) / rule.maxTimeMs));
     }
   }

@@ -1,7 +1,24 @@
 import { strict as assert } from 'node:assert';
-import { honestInterval, lateWarmup, MIN_BLOCKS, timeRuns } from '../../../server/src/worker/timing';
+import { honestInterval, lateWarmup, MIN_BLOCKS, timeRuns, type TimeRunsOptions } from '../../../server/src/worker/timing';
 
-/** A "run" that busy-waits a fixed number of microseconds (deterministic enough for stop rules). */
+/**
+ * A fake clock: each "run" advances it by the milliseconds it is given, so the stop rules are tested
+ * on exact durations instead of on how busy this machine is.
+ */
+function fakeClock() {
+  let now = 1000;
+  return {
+    opts: (over: TimeRunsOptions = {}): TimeRunsOptions => ({ clock: () => now, collect: () => {}, ...over }),
+    run: (ms: number) => async () => {
+      now += ms;
+    },
+  };
+}
+
+/** Distinct values spread evenly over [0, 1) (the golden-ratio sequence). */
+const spread = (i: number) => (i * 0.6180339887498949) % 1;
+
+/** A run on the real clock: busy-waits a fixed number of microseconds. */
 const busy = (us: number) => async () => {
   const end = process.hrtime.bigint() + BigInt(us * 1000);
   while (process.hrtime.bigint() < end);
@@ -9,22 +26,29 @@ const busy = (us: number) => async () => {
 
 describe('worker/timing', () => {
   it('excludes warm-up runs and stops on the CI target for steady runs', async () => {
+    const c = fakeClock();
     let calls = 0;
-    const run = busy(200);
-    const s = await timeRuns(async () => (calls++, run()), { warmupRuns: 3, minRuns: 10, maxRuns: 10_000, maxTimeMs: 5000, targetCi: 0.5 });
+    const run = c.run(0.2);
+    const s = await timeRuns(async () => (calls++, run()), { warmupRuns: 3, minRuns: 10, maxRuns: 10_000, maxTimeMs: 5000, targetCi: 0.5 }, c.opts());
     assert.equal(s.stoppedBy, 'ci');
     // Warm-up blocks of 3, then one untimed run after each measuring block's collection.
     assert.ok(s.warmupRuns >= 3 && (s.warmupRuns - s.blocks!) % 3 === 0, `warm-up ${s.warmupRuns}, blocks ${s.blocks}`);
     assert.equal(calls, s.runs + s.warmupRuns);
     assert.ok(s.runs >= 10);
     assert.ok(s.blocks! >= MIN_BLOCKS, `blocks ${s.blocks}`);
-    assert.ok(s.p50 >= 0.2, `p50 ${s.p50}`);
+    assert.ok(Math.abs(s.p50 - 0.2) < 1e-9, `p50 ${s.p50}`);
+  });
+
+  it('times on the real clock by default, and only the awaited run', async () => {
+    const s = await timeRuns(busy(300), { warmupRuns: 2, minRuns: 10, maxRuns: 40, maxTimeMs: 2000, targetCi: 0.5 });
+    assert.ok(s.runs >= 3 && s.p50 >= 0.3 && s.p50 < 1000, JSON.stringify(s));
   });
 
   it('keeps warming up while the runs get faster (first runs of a shape, a cold allocator)', async () => {
     // 40 slow runs (2 ms) then fast ones (0.2 ms): none of the slow ones may reach the statistics.
+    const c = fakeClock();
     let calls = 0;
-    const s = await timeRuns(() => (calls++ < 40 ? busy(2000)() : busy(200)()), { warmupRuns: 3, minRuns: 10, maxRuns: 10_000, maxTimeMs: 5000, targetCi: 0.2 });
+    const s = await timeRuns(() => (calls++ < 40 ? c.run(2)() : c.run(0.2)()), { warmupRuns: 3, minRuns: 10, maxRuns: 10_000, maxTimeMs: 5000, targetCi: 0.2 }, c.opts());
     assert.ok(s.warmupRuns >= 30, `warm-up ${s.warmupRuns}`);
     assert.ok(s.p90 < 1, `slow runs were measured: p90 ${s.p90}`);
     assert.equal(lateWarmup([2, 2, 1, 1, 1, 1, 1, 1]), 2);
@@ -33,22 +57,26 @@ describe('worker/timing', () => {
   });
 
   it('does not time the run after each collection (it faults the freed memory back in)', async () => {
+    const c = fakeClock();
     let collected = false;
     const run = async () => {
       const slow = collected;
       collected = false;
-      await busy(slow ? 3000 : 200)();
+      await c.run(slow ? 3 : 0.2)();
     };
-    const s = await timeRuns(run, { warmupRuns: 2, minRuns: 30, maxRuns: 10_000, maxTimeMs: 5000, targetCi: 0.2 }, undefined, '', () => {
-      collected = true;
-    });
+    const s = await timeRuns(run, { warmupRuns: 2, minRuns: 30, maxRuns: 10_000, maxTimeMs: 5000, targetCi: 0.2 }, c.opts({
+      collect: () => {
+        collected = true;
+      },
+    }));
     assert.ok(s.max < 3, `a post-collection run was timed: max ${s.max} ms`);
     assert.ok(s.blocks! >= MIN_BLOCKS && s.warmupRuns >= 2 + s.blocks!, `warm-up ${s.warmupRuns}, blocks ${s.blocks}`);
   });
 
   it('times without forced collections when asked (collect: null), every run counted', async () => {
+    const c = fakeClock();
     let calls = 0;
-    const s = await timeRuns(async () => (calls++, busy(200)()), { warmupRuns: 2, minRuns: 30, maxRuns: 10_000, maxTimeMs: 5000, targetCi: 0.2 }, undefined, '', null);
+    const s = await timeRuns(async () => (calls++, c.run(0.2)()), { warmupRuns: 2, minRuns: 30, maxRuns: 10_000, maxTimeMs: 5000, targetCi: 0.2 }, c.opts({ collect: null }));
     assert.equal(calls, s.runs + s.warmupRuns);
     assert.ok(s.warmupRuns % 2 === 0, `warm-up blocks of 2 only: ${s.warmupRuns}`);
   });
@@ -67,16 +95,24 @@ describe('worker/timing', () => {
   });
 
   it('stops at the time cap when the target is out of reach, and at the run cap', async () => {
-    const t = await timeRuns(busy(100), { warmupRuns: 1, minRuns: 10, maxRuns: 1e9, maxTimeMs: 50, targetCi: 0 });
+    // Runs that never take the same time twice (0.10…0.15 ms): a zero-width target is out of reach.
+    const c = fakeClock();
+    let i = 0;
+    const jitter = () => c.run(0.1 + spread(i++) * 0.05)();
+    const t = await timeRuns(jitter, { warmupRuns: 1, minRuns: 10, maxRuns: 1e9, maxTimeMs: 50, targetCi: 0 }, c.opts());
     assert.equal(t.stoppedBy, 'time');
-    const r = await timeRuns(busy(10), { warmupRuns: 1, minRuns: 5, maxRuns: 7, maxTimeMs: 10_000, targetCi: 0 });
+    assert.ok(t.runs >= 300 && t.runs <= 500, `${t.runs} runs of ~0.13 ms in a 50 ms cap`);
+    const r = await timeRuns(jitter, { warmupRuns: 1, minRuns: 5, maxRuns: 7, maxTimeMs: 10_000, targetCi: 0 }, c.opts());
     assert.equal(r.stoppedBy, 'runs');
     assert.equal(r.runs, 7);
   });
 
   it('reports progress while it runs', async () => {
     const msgs: string[] = [];
-    await timeRuns(busy(1000), { warmupRuns: 1, minRuns: 5, maxRuns: 1e9, maxTimeMs: 600, targetCi: 0 }, (m) => msgs.push(m), 'x: ');
-    assert.ok(msgs.length >= 1 && msgs.every((m) => /^x: \d+ runs$/.test(m)), JSON.stringify(msgs));
+    const c = fakeClock();
+    let i = 0;
+    await timeRuns(() => c.run(1 + spread(i++) * 0.1)(), { warmupRuns: 1, minRuns: 5, maxRuns: 1e9, maxTimeMs: 600, targetCi: 0 }, c.opts({ progress: (m) => msgs.push(m), label: 'x: ' }));
+    // About one message per 250 ms of clock over a 600 ms cap.
+    assert.ok(msgs.length >= 1 && msgs.length <= 3 && msgs.every((m) => /^x: \d+ runs$/.test(m)), JSON.stringify(msgs));
   });
 });
