@@ -363,18 +363,30 @@ export async function uiFlows(page, { artifacts, log, activationOnly }) {
 async function panelFrame(page, title, timeout = STEP_TIMEOUT) {
   const end = Date.now() + timeout;
   const titled = (/** @type {string} */ t) => document.title === t || document.getElementById('title')?.textContent === t;
-  for (;;) {
-    const left = end - Date.now();
-    if (left <= 0) throw new Error(`no webview titled ${title} (frames: ${page.frames().length})`);
-    // The condition is read inside each nested webview document (no page-level locator reaches it):
-    // wait for it in every frame there is, or for a new frame to attach (then look again). A frame
-    // that is detached meanwhile drops out of the race.
-    const never = new Promise(() => {});
-    const found = await Promise.race([
-      ...page.frames().filter((f) => !f.isDetached()).map((f) => f.waitForFunction(titled, title, { timeout: left }).then(() => f, () => never)),
-      page.waitForEvent('frameattached', { timeout: left }).then(() => undefined, () => undefined),
-    ]);
-    if (found) return /** @type {import('playwright-core').Frame} */ (found);
+  let wake = () => {};
+  const attached = () => wake();
+  page.on('frameattached', attached);
+  try {
+    for (;;) {
+      // The condition is read inside each nested webview document (no page-level locator reaches it).
+      // Each frame is asked directly, every 250 ms or as soon as a frame attaches: a wait registered
+      // in a frame does not reliably outlive the webview replacing its document (a panel reopened by
+      // the code lens was drawn on screen while such a wait never resolved), a fresh question does.
+      // A frame that is detached, between documents or slow to answer (1 s) answers no.
+      for (const f of page.frames()) {
+        if (f.isDetached()) continue;
+        const no = new Promise((r) => setTimeout(() => r(false), 1000));
+        if (await Promise.race([f.evaluate(titled, title).catch(() => false), no])) return f;
+      }
+      const left = end - Date.now();
+      if (left <= 0) throw new Error(`no webview titled ${title} (frames: ${page.frames().length})`);
+      await new Promise((r) => {
+        wake = () => r(undefined);
+        setTimeout(wake, Math.min(250, left));
+      });
+    }
+  } finally {
+    page.off('frameattached', attached);
   }
 }
 
