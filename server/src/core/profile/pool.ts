@@ -56,6 +56,8 @@ interface Job {
   ctl: RequestControl;
   resolve: (o: Outcome<unknown>) => void;
   done: boolean;
+  /** Drops the job while it waits in the queue; removed once it leaves the queue. */
+  onQueuedAbort?: () => void;
 }
 
 class Proc {
@@ -155,14 +157,18 @@ export class ProfilerPool {
       if (this.disposed) return resolve({ ok: false, failure: failure('cancelled', 'the profiler was shut down') });
       if (ctl.signal?.aborted) return resolve({ ok: false, failure: failure('cancelled', 'cancelled before it started') });
       const job: Job = { body, ctl, resolve: resolve as (o: Outcome<unknown>) => void, done: false };
-      // Cancelling while queued just drops the job.
-      ctl.signal?.addEventListener('abort', () => {
-        const i = this.queue.indexOf(job);
-        if (i >= 0) {
-          this.queue.splice(i, 1);
-          this.finish(job, { ok: false, failure: failure('cancelled', 'cancelled while waiting for the profiler') });
-        }
-      }, { once: true });
+      // Cancelling while queued just drops the job. The listener goes when the job leaves the queue: a
+      // long-lived signal (a CLI run's, a server request's) outlives many jobs and would collect them.
+      if (ctl.signal) {
+        job.onQueuedAbort = () => {
+          const i = this.queue.indexOf(job);
+          if (i >= 0) {
+            this.queue.splice(i, 1);
+            this.finish(job, { ok: false, failure: failure('cancelled', 'cancelled while waiting for the profiler') });
+          }
+        };
+        ctl.signal.addEventListener('abort', job.onQueuedAbort, { once: true });
+      }
       this.queue.push(job);
       this.pump();
     });
@@ -196,6 +202,7 @@ export class ProfilerPool {
   private finish(job: Job, o: Outcome<unknown>): void {
     if (job.done) return;
     job.done = true;
+    if (job.onQueuedAbort) job.ctl.signal?.removeEventListener('abort', job.onQueuedAbort);
     job.resolve(o);
   }
 
@@ -220,6 +227,7 @@ export class ProfilerPool {
   }
 
   private assign(p: Proc, job: Job): void {
+    if (job.onQueuedAbort) job.ctl.signal?.removeEventListener('abort', job.onQueuedAbort);
     const id = this.nextId++;
     const running: NonNullable<Proc['job']> = Object.assign(job, { id });
     p.job = running;

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { getEventListeners } from 'node:events';
 import * as path from 'node:path';
 import { ProfilerPool } from '../../../../server/src/core/profile/pool';
 
@@ -69,6 +70,17 @@ describe('core/profile/pool', () => {
       const pre = await pool.request(req('x'), { signal: already.signal });
       assert.ok(!pre.ok && pre.failure.kind === 'cancelled');
       assert.ok((await pool.request(req('after'))).ok);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  it('a long-lived signal keeps no listener of finished requests (a CLI run sends dozens under one)', async () => {
+    const pool = new ProfilerPool(fake());
+    try {
+      const ac = new AbortController();
+      for (let i = 0; i < 15; i++) assert.ok((await pool.request(req(`r${i}`), { signal: ac.signal })).ok);
+      assert.equal(getEventListeners(ac.signal, 'abort').length, 0);
     } finally {
       await pool.dispose();
     }
