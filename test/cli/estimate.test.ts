@@ -4,7 +4,7 @@
  * second estimate free, shape-only configs, and the executor's call counts equal to the plan.
  */
 import { strict as assert } from 'node:assert';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { tempDir } from '../unit/core/onnx/helpers';
 import { runCli } from './run';
@@ -93,6 +93,17 @@ describe('cli: ttc-lens estimate / bench', function () {
     // Memory from the proxies' RSS at the plan's peak shapes, scaled to the model's depth.
     assert.equal(j.memory.provenance, 'proxy', JSON.stringify(j.memory));
     assert.ok(j.memory.parts.activations > 0, JSON.stringify(j.memory));
+    // Each proxy's memory is probed in three fresh processes and the least growth kept: the depth
+    // scaling multiplies a probe's noise, and the noise is memory a process happened to keep.
+    const probed = readdirSync(cache)
+      .filter((f) => f.startsWith('points-') && f.endsWith('.json'))
+      .map((f) => JSON.parse(readFileSync(path.join(cache, f), 'utf8')).memoryProbe)
+      .filter((m) => m?.samples);
+    assert.equal(probed.length, 2, JSON.stringify(probed));
+    for (const m of probed) {
+      assert.equal(m.samples.length, 3);
+      assert.equal(m.rssBytes, Math.min(...m.samples));
+    }
     const again = await cli('estimate', [cfg, '--json', '--cache-dir', cache, '--queries', '3', '--no-profile']);
     const k = JSON.parse(again.stdout);
     assert.equal(k.latency.p50_ms, j.latency.p50_ms, 'the proxies\' cached points give the same estimate without profiling');

@@ -30,8 +30,11 @@ interface PointFile {
   /** Points the model cannot run (e.g. past its position table), with why. */
   errors: Record<string, string>;
   sessionRssBytes?: number;
-  /** RSS growth of a fresh process running only the plan's peak shapes (needs.ts peakPoints), and which shapes. */
-  memoryProbe?: { key: string; rssBytes: number };
+  /**
+   * RSS growth of a fresh process running only the plan's peak shapes (needs.ts peakPoints), and which
+   * shapes; with repeated probes, the least and each probe's growth.
+   */
+  memoryProbe?: { key: string; rssBytes: number; samples?: number[] };
 }
 
 const ajv = new Ajv({ allErrors: false });
@@ -139,6 +142,13 @@ export interface MeasureNeedsOptions {
   needs: ModelNeeds[];
   /** Per model, the plan's peak shapes (needs.ts peakPoints): probed for memory in a fresh process. */
   probes?: ModelNeeds[];
+  /**
+   * Fresh processes per memory probe, the least growth kept (default 1). A proxy's growth is scaled to
+   * the model's depth, which multiplies its noise, and the noise is one-sided: probes of a 3-layer
+   * proxy read either 208–211 MB or 229 MB (an extra allocator chunk), and the 19 MB became 100 MB at
+   * 12 layers. The least of three was 208–211 MB in three caches.
+   */
+  probeRepeats?: number;
   signal?: AbortSignal;
   onProgress?: (message: string, fraction?: number) => void;
   maxTimeMsPerPoint?: number;
@@ -234,10 +244,13 @@ export async function measureNeeds(o: MeasureNeedsOptions): Promise<MeasureNeeds
 
 /**
  * The memory probe: per model, a fresh profiler process loads it and runs only the plan's peak shapes
- * once each (a short time cap), and its RSS growth is what the estimate's memory uses. Re-run only
- * when the peak shapes change. A failed probe leaves the growth over all points in place.
+ * once each (a short time cap), and its RSS growth is what the estimate's memory uses; with
+ * `probeRepeats`, the least over that many fresh processes (the noise is memory a process happened to
+ * keep, never memory it needed and hid). Re-run only when the peak shapes (or the
+ * repeats) change. A failed probe leaves the growth over all points in place.
  */
 async function probeMemory(o: MeasureNeedsOptions): Promise<void> {
+  const repeats = Math.max(1, Math.round(o.probeRepeats ?? 1));
   for (const probe of o.probes ?? []) {
     if (o.signal?.aborted) return;
     const model = o.models[probe.model];
@@ -245,19 +258,26 @@ async function probeMemory(o: MeasureNeedsOptions): Promise<void> {
     const settings: PointSettings = { ...o.session, bind: model.bind, inputShapes: model.inputShapes };
     const loaded = await o.store.load(model.path, settings).catch(() => undefined);
     if (!loaded || Object.keys(loaded.file.points).length === 0) continue;
-    const key = probe.points.map(pointKey).sort().join('|');
+    const key = probe.points.map(pointKey).sort().join('|') + (repeats > 1 ? `|x${repeats}` : '');
     if (loaded.file.memoryProbe?.key === key) continue;
-    const fresh = new ProfilerPool(o.pool ?? {});
-    const request = fresh.request.bind(fresh) as unknown as PoolRequest;
-    try {
-      o.onProgress?.(`${probe.model}: memory at the plan's peak shapes`);
-      const r = await request<PointsResult>({ type: 'points', options: { model, session: o.session, points: probe.points, maxTimeMsPerPoint: 50, targetCi: 0.5 } }, { timeoutMs: 120_000, signal: o.signal });
-      if (r.ok && r.value.results.every((x) => x.stats)) {
-        loaded.file.memoryProbe = { key, rssBytes: r.value.sessionRssBytes };
-        await o.store.save(loaded.key, loaded.file).catch(() => undefined);
-      }
-    } finally {
-      await fresh.dispose();
+    o.onProgress?.(`${probe.model}: memory at the plan's peak shapes${repeats > 1 ? ` (${repeats} processes)` : ''}`);
+    // Repeats run side by side: each reads only its own process's RSS, and nothing here is timed.
+    const runs = await Promise.all(
+      Array.from({ length: repeats }, async () => {
+        const fresh = new ProfilerPool(o.pool ?? {});
+        const request = fresh.request.bind(fresh) as unknown as PoolRequest;
+        try {
+          const r = await request<PointsResult>({ type: 'points', options: { model, session: o.session, points: probe.points, maxTimeMsPerPoint: 50, targetCi: 0.5 } }, { timeoutMs: 120_000, signal: o.signal });
+          return r.ok && r.value.results.every((x) => x.stats) ? r.value.sessionRssBytes : undefined;
+        } finally {
+          await fresh.dispose();
+        }
+      }),
+    );
+    const samples = runs.filter((x): x is number => x !== undefined);
+    if (samples.length === repeats && !o.signal?.aborted) {
+      loaded.file.memoryProbe = { key, rssBytes: Math.min(...samples), ...(repeats > 1 ? { samples } : {}) };
+      await o.store.save(loaded.key, loaded.file).catch(() => undefined);
     }
   }
 }

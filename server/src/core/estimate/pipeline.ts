@@ -223,7 +223,8 @@ async function measureProxies(o: PipelineOptions & { facts: Record<string, Model
         }
       }
       if (!built) continue;
-      o.onMeasured(await measureNeeds({ profiler: o.profiler, store: o.store, models, session: o.session, needs, probes, signal: o.signal, onProgress: o.onProgress, maxTimeMsPerPoint: o.maxTimeMsPerPoint, pool: o.pool }));
+      // Three memory probes per proxy, the least kept: the depth scaling multiplies a probe's noise.
+      o.onMeasured(await measureNeeds({ profiler: o.profiler, store: o.store, models, session: o.session, needs, probes, probeRepeats: 3, signal: o.signal, onProgress: o.onProgress, maxTimeMsPerPoint: o.maxTimeMsPerPoint, pool: o.pool }));
     }
     const points = [];
     const rss: Array<number | undefined> = [];
