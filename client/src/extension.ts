@@ -38,7 +38,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TtcLen
     serverCapabilities: () => c.client?.initializeResult?.capabilities,
     benchmarkPanel: (uri) => panels.info(uri),
     waitForBenchmarkPanel: (uri, pred, timeoutMs) => panels.waitFor(uri, pred, timeoutMs),
-    restoreBenchmarkPanel: (state) => panels.deserializeWebviewPanel(vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Benchmark', vscode.ViewColumn.Beside, { enableScripts: true }), state),
+    // The saved state reaches the serializer as JSON (undefined fields gone), as VS Code keeps it.
+    restoreBenchmarkPanel: (state) => panels.deserializeWebviewPanel(vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Benchmark', vscode.ViewColumn.Beside, { enableScripts: true }), JSON.parse(JSON.stringify(state))),
   };
 }
 

@@ -270,9 +270,15 @@ export class BenchmarkPanels implements vscode.WebviewPanelSerializer, vscode.Di
     if (this.panels.get(p.view.uri) === p) this.panels.delete(p.view.uri);
   }
 
+  /** A panel's view with nothing run yet. */
+  private blankView(uri: string): PanelView {
+    return { uri, name: fileName(uri), trusted: vscode.workspace.isTrusted, queries: 20, running: false, live: [] };
+  }
+
+  /** A new panel's view: the config's last run, as recorded. */
   private initialView(uri: string): PanelView {
     const last = this.lastRun(uri);
-    return { uri, name: fileName(uri), trusted: vscode.workspace.isTrusted, queries: 20, running: false, live: [], ...(last ? { report: last, ...(last.models ? { models: last.models } : {}) } : {}) };
+    return { ...this.blankView(uri), ...(last ? { report: last, ...(last.models ? { models: last.models } : {}) } : {}) };
   }
 
   /** Show (or create) the panel of a config. */
@@ -315,7 +321,8 @@ export class BenchmarkPanels implements vscode.WebviewPanelSerializer, vscode.Di
       panel.dispose();
       return;
     }
-    const p = new BenchmarkPanel(panel, this, restoredView({ ...this.initialView(saved.uri), ...saved }, this.lastRun(saved.uri)));
+    // The snapshot's own report (or none) against the record: restore.ts decides which is newer.
+    const p = new BenchmarkPanel(panel, this, restoredView({ ...this.blankView(saved.uri), ...saved }, this.lastRun(saved.uri)));
     this.panels.get(saved.uri)?.panel.dispose();
     this.panels.set(saved.uri, p);
   }

@@ -58,6 +58,10 @@ describe('benchmark panel', () => {
     assert.equal(restored.view.running, false);
     assert.equal(restored.view.error, undefined, 'a finished run is not reported as interrupted');
     assert.equal(restored.view.previous?.at, r.report.at, 'the saved state\'s run is the previous one');
+    // The same with a snapshot taken before any run finished (no report of its own): the UI flow's case.
+    await api.restoreBenchmarkPanel({ view: { ...stale, report: undefined, models: undefined } });
+    const first = await api.waitForBenchmarkPanel(uri, (i) => i.view.report?.at === again.report!.at && i.view.previous === undefined && !!i.drawn?.some((c) => c.id === 'chart-queries' && c.painted), 30_000);
+    assert.equal(first.view.error, undefined, 'a finished run is not reported as interrupted');
 
     // The tab model catches up with the new panel asynchronously.
     const tab = await eventually(
