@@ -3,14 +3,15 @@
  * - `points`: time the exact call shapes a plan uses, each through the code the executor runs for that
  *   call (generation.ts: feed building, session run, argmax, cache hand-over), one warm-up per shape,
  *   then until the median's CI reaches the target or the time cap. A point that cannot run (past the
- *   model's position table, out of memory) gets an error entry; the others go on.
+ *   model's position table, out of memory) gets an error entry; the others go on. Twins (a proxy
+ *   pair) are timed in the same process, point by point in turn with the model.
  * - `copyBandwidth`: the cost of the KV copies (tile, gather) on this machine, timed with the same
  *   copy function, fitted as ms = perTensor + bytes / bandwidth.
  */
 import { classifyFailure, failure } from '../core/profile/failures';
 import { buildInputs } from '../core/profile/inputs';
 import { sortedCopy, quantileSorted, type LatencyStats } from '../core/profile/stats';
-import type { CopyBandwidthResult, MeasurePoint, PointResult, PointsRequestOptions, PointsResult } from '../core/estimate/protocol';
+import type { CopyBandwidthResult, MeasurePoint, PointResult, PointsRequestOptions, PointsResult, SessionModel } from '../core/estimate/protocol';
 import { decoderIo, embeddingRows, Generator, promptIds, verifierIo, Verifier, copyRows, type GenState } from './generation';
 import { isDecoder } from './decoder';
 import { MeasureError } from './measure';
@@ -25,33 +26,54 @@ export async function measurePoints(o: PointsRequestOptions, progress: Progress)
   const load0 = loadAverage();
   const rss0 = rss();
   const sessions = new Sessions(o.session);
+  const rule: TimingRule = { targetCi: o.targetCi ?? 0.03, maxTimeMs: o.maxTimeMsPerPoint ?? 1500, minRuns: 8, maxRuns: 100_000, warmupRuns: 1 };
+  const needs = new Set(o.points.map((p) => p.kind));
   try {
     progress('loading model');
-    const s = await sessions.get(o.model);
-    const bind = o.model.bind ?? {};
-    const rule: TimingRule = { targetCi: o.targetCi ?? 0.03, maxTimeMs: o.maxTimeMsPerPoint ?? 1500, minRuns: 8, maxRuns: 100_000, warmupRuns: 1 };
+    const targets = [await open(o.model)];
+    for (const t of o.twins ?? []) targets.push(await open(t));
+    // Point by point, each model in turn: a twin (a proxy pair) is timed seconds apart from the model,
+    // so the machine's drift moves both alike instead of landing on one of them.
+    const results: PointResult[][] = targets.map(() => []);
+    for (const [i, point] of o.points.entries()) {
+      progress(`${describe(point)}`, i / o.points.length);
+      for (const [j, t] of targets.entries()) {
+        try {
+          results[j].push({ point, stats: await t.timePoint(point) });
+        } catch (e) {
+          const f = e instanceof MeasureError ? e.failure : classifyFailure(e, 'run');
+          results[j].push({ point, error: f.message });
+        }
+      }
+    }
+    progress('done', 1);
+    return {
+      model: targets[0].path,
+      results: results[0],
+      sessionRssBytes: Math.max(0, rss() - rss0),
+      loadMs: targets[0].loadMs,
+      env: environment(sessions.spec),
+      load: [load0, loadAverage()],
+      ...(targets.length > 1 ? { twins: targets.slice(1).map((t, j) => ({ model: t.path, results: results[j + 1] })) } : {}),
+    };
+  } finally {
+    await sessions.releaseAll();
+  }
+
+  /** A model's session and the timing of each point kind on it. */
+  async function open(model: SessionModel): Promise<{ path: string; loadMs: number; timePoint: (p: MeasurePoint) => Promise<LatencyStats> }> {
+    const s = await sessions.get(model);
+    const bind = model.bind ?? {};
     const decoder = isDecoder(s.inputs, s.outputs);
     let gen: Generator | undefined;
     let ver: Verifier | undefined;
-    const needs = new Set(o.points.map((p) => p.kind));
     if (needs.has('prefill') || needs.has('step')) {
       if (!decoder) throw new MeasureError(failure('invalid-input', `${s.path} has no KV cache (past_key_values.* inputs, present.* outputs); prefill and step points need a decoder`));
       gen = new Generator(s.session, guard(() => decoderIo(s.inputs, s.outputs, bind)));
     }
     if (needs.has('score')) ver = new Verifier(s.session, guard(() => verifierIo(s.inputs, s.outputs, s.path, bind)));
     const cap = gen?.io.vocab ?? ver?.io.vocab ?? (gen ? embeddingRows(s.path, gen.io.ids.name) : undefined) ?? 2;
-    const results: PointResult[] = [];
-    for (const [i, point] of o.points.entries()) {
-      progress(`${describe(point)}`, i / o.points.length);
-      try {
-        results.push({ point, stats: await timePoint(point) });
-      } catch (e) {
-        const f = e instanceof MeasureError ? e.failure : classifyFailure(e, 'run');
-        results.push({ point, error: f.message });
-      }
-    }
-    progress('done', 1);
-    return { model: s.path, results, sessionRssBytes: Math.max(0, rss() - rss0), loadMs: s.loadMs, env: environment(sessions.spec), load: [load0, loadAverage()] };
+    return { path: s.path, loadMs: s.loadMs, timePoint };
 
     async function timePoint(p: MeasurePoint) {
       switch (p.kind) {
@@ -84,13 +106,11 @@ export async function measurePoints(o: PointsRequestOptions, progress: Progress)
           return timeRuns(() => v.score(rows, p.tokens), rule);
         }
         case 'run': {
-          const feeds = toFeeds(buildInputs(s.inputs, { bind, shapes: o.model.inputShapes, batch: p.batch }, new Set()));
+          const feeds = toFeeds(buildInputs(s.inputs, { bind, shapes: model.inputShapes, batch: p.batch }, new Set()));
           return timeRuns(() => s.session.run(feeds), rule);
         }
       }
     }
-  } finally {
-    await sessions.releaseAll();
   }
 }
 

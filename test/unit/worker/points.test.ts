@@ -6,6 +6,9 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import type { CopyBandwidthResult, PointsRequestOptions, PointsResult } from '../../../server/src/core/estimate/protocol';
 import { ProfilerPool } from '../../../server/src/core/profile/pool';
+import { buildDecoder } from '../../../server/src/core/onnx/builders';
+import { writeModel } from '../../../server/src/core/onnx/writer';
+import { tempDir } from '../core/onnx/helpers';
 import { lineFit } from '../../../server/src/worker/points';
 import { WORKER } from './models';
 
@@ -57,6 +60,31 @@ describe('worker/points (real worker, example models)', function () {
     assert.equal(v.load.length, 2);
     assert.ok(v.load.every((x) => x >= 0));
     assert.ok(progress.includes('step B=4 c=5000'));
+  });
+
+  it('twins (a proxy pair) are timed at the same points in one request, each with its own results', async () => {
+    const t = tempDir('ttc-twins-');
+    try {
+      const files = [1, 3].map((layers) => path.join(t.dir, `proxy-L${layers}.onnx`));
+      for (const [i, f] of files.entries()) await writeModel(f, buildDecoder({ layers: i ? 3 : 1, hidden: 32, heads: 2, vocab: 64, maxPositions: 64, name: `twin${i}` }));
+      const points: PointsRequestOptions['points'] = [
+        { kind: 'prefill', batch: 1, tokens: 8 },
+        { kind: 'step', batch: 2, context: 16 },
+        { kind: 'step', batch: 2, context: 100 },
+      ];
+      const r = await pool.request<PointsResult>({ type: 'points', options: { model: { path: files[0] }, twins: [{ path: files[1] }], session: { threads: 1 }, points, maxTimeMsPerPoint: 30 } });
+      assert.ok(r.ok, r.ok ? '' : r.failure.message);
+      assert.equal(r.value.model, files[0]);
+      assert.deepEqual(r.value.twins?.map((x) => x.model), [files[1]]);
+      for (const results of [r.value.results, r.value.twins![0].results]) {
+        assert.deepEqual(results.map((x) => x.point), points);
+        assert.ok(results[0].stats && results[1].stats, JSON.stringify(results));
+        // Past the 64-position table: an error entry for each model, the others measured.
+        assert.match(results[2].error ?? '', /failed/i);
+      }
+    } finally {
+      t.cleanup();
+    }
   });
 
   it('verifier score points and non-generative run points', async () => {

@@ -140,6 +140,12 @@ export interface MeasureNeedsOptions {
   models: Record<string, SessionModel>;
   session: SessionSettings;
   needs: ModelNeeds[];
+  /**
+   * Time the models together, point by point in turn in one process, when they miss the same points
+   * (a proxy pair: their difference is scaled by depth, so drift between two separate runs would be
+   * scaled too). Memory then comes from the probes only.
+   */
+  interleave?: boolean;
   /** Per model, the plan's peak shapes (needs.ts peakPoints): probed for memory in a fresh process. */
   probes?: ModelNeeds[];
   /**
@@ -209,34 +215,43 @@ export async function measureNeeds(o: MeasureNeedsOptions): Promise<MeasureNeeds
   }
   let done = 0;
   const perPoint = o.maxTimeMsPerPoint ?? 1500;
-  for (const t of todo) {
+  // Twins go in one request when they miss the same points (a proxy pair); otherwise one per model.
+  const same = (a: MeasurePoint[], b: MeasurePoint[]) => a.map(pointKey).sort().join('|') === b.map(pointKey).sort().join('|');
+  const groups = o.interleave && todo.length > 1 && todo.every((t) => same(t.points, todo[0].points)) ? [todo] : todo.map((t) => [t]);
+  for (const group of groups) {
     if (o.signal?.aborted) break;
+    const [head, ...twins] = group;
+    const n = head.points.length * group.length;
     const fresh = new ProfilerPool(o.pool ?? {});
     const request = fresh.request.bind(fresh) as unknown as PoolRequest;
     const r = await request<PointsResult>(
-      { type: 'points', options: { model: t.model, session: o.session, points: t.points, maxTimeMsPerPoint: perPoint, targetCi: o.targetCi ?? 0.03 } },
+      { type: 'points', options: { model: head.model, ...(twins.length ? { twins: twins.map((t) => t.model) } : {}), session: o.session, points: head.points, maxTimeMsPerPoint: perPoint, targetCi: o.targetCi ?? 0.03 } },
       {
-        timeoutMs: 60_000 + t.points.length * perPoint * 4,
+        timeoutMs: 60_000 + n * perPoint * 4,
         signal: o.signal,
-        onProgress: (m, f) => o.onProgress?.(`${t.name}: ${m}`, total ? (done + (f ?? 0) * t.points.length) / total : undefined),
+        onProgress: (m, f) => o.onProgress?.(`${group.map((t) => t.name).join(' + ')}: ${m}`, total ? (done + (f ?? 0) * n) / total : undefined),
       },
     );
-    done += t.points.length;
+    done += n;
     await fresh.dispose();
     if (!r.ok) {
-      out.failures.push({ model: t.name, failure: r.failure });
+      for (const t of group) out.failures.push({ model: t.name, failure: r.failure });
       continue;
     }
     const now = new Date().toISOString();
-    for (const pr of r.value.results) {
-      const k = pointKey(pr.point);
-      if (pr.stats) {
-        t.file.points[k] = { point: pr.point, stats: pr.stats, measuredAt: now, load: r.value.load };
-        out.measured++;
-      } else if (pr.error) t.file.errors[k] = pr.error;
+    for (const [i, t] of group.entries()) {
+      const results = i === 0 ? r.value.results : (r.value.twins?.[i - 1]?.results ?? []);
+      for (const pr of results) {
+        const k = pointKey(pr.point);
+        if (pr.stats) {
+          t.file.points[k] = { point: pr.point, stats: pr.stats, measuredAt: now, load: r.value.load };
+          out.measured++;
+        } else if (pr.error) t.file.errors[k] = pr.error;
+      }
+      // A shared process's growth is all the twins' together: no one model's.
+      if (group.length === 1) t.file.sessionRssBytes = Math.max(t.file.sessionRssBytes ?? 0, r.value.sessionRssBytes);
+      await o.store.save(t.key, t.file).catch(() => undefined);
     }
-    t.file.sessionRssBytes = Math.max(t.file.sessionRssBytes ?? 0, r.value.sessionRssBytes);
-    await o.store.save(t.key, t.file).catch(() => undefined);
   }
   await probeMemory(o);
   return out;

@@ -223,8 +223,9 @@ async function measureProxies(o: PipelineOptions & { facts: Record<string, Model
         }
       }
       if (!built) continue;
-      // Three memory probes per proxy, the least kept: the depth scaling multiplies a probe's noise.
-      o.onMeasured(await measureNeeds({ profiler: o.profiler, store: o.store, models, session: o.session, needs, probes, probeRepeats: 3, signal: o.signal, onProgress: o.onProgress, maxTimeMsPerPoint: o.maxTimeMsPerPoint, pool: o.pool }));
+      // The proxies timed point by point in turn (interleave) and three memory probes each, the least
+      // kept: the depth scaling multiplies any difference between them that is not the layers'.
+      o.onMeasured(await measureNeeds({ profiler: o.profiler, store: o.store, models, session: o.session, needs, interleave: true, probes, probeRepeats: 3, signal: o.signal, onProgress: o.onProgress, maxTimeMsPerPoint: o.maxTimeMsPerPoint, pool: o.pool }));
     }
     const points = [];
     const rss: Array<number | undefined> = [];

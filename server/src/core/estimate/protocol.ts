@@ -46,6 +46,13 @@ export interface PointsRequestOptions {
   targetCi?: number;
   /** Time cap per point, ms (default 1500). */
   maxTimeMsPerPoint?: number;
+  /**
+   * Models timed at the same points in the same process, point by point in turn with `model` (a
+   * proxy pair, whose difference is scaled by depth: measured minutes apart, the machine's drift
+   * between them would be scaled too). Their results come back in `twins`; `sessionRssBytes` is then
+   * the growth of all of them together.
+   */
+  twins?: SessionModel[];
 }
 
 export interface PointResult {
@@ -64,6 +71,8 @@ export interface PointsResult {
   env: RunEnvironment;
   /** `cat /proc/loadavg`'s first figure before and after. */
   load: [number, number];
+  /** The twins' results, in the request's order. */
+  twins?: Array<{ model: string; results: PointResult[] }>;
 }
 
 export interface CopyBandwidthResult {
