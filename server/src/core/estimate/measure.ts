@@ -187,6 +187,9 @@ export function takenWhileBusy(entry: { load?: [number, number] } | undefined, c
   return Math.max(...entry.load) > limit && loadNow <= limit;
 }
 
+/** A set of points as one key, whatever their order. */
+const pointsKey = (points: MeasurePoint[]) => points.map(pointKey).sort().join('|');
+
 type PoolRequest = <T>(body: unknown, ctl: { timeoutMs?: number; signal?: AbortSignal; onProgress?: (m: string, f?: number) => void }) => Promise<Outcome<T>>;
 
 /** Measure the points not yet cached, model by model; failures come back as values. */
@@ -216,8 +219,7 @@ export async function measureNeeds(o: MeasureNeedsOptions): Promise<MeasureNeeds
   let done = 0;
   const perPoint = o.maxTimeMsPerPoint ?? 1500;
   // Twins go in one request when they miss the same points (a proxy pair); otherwise one per model.
-  const same = (a: MeasurePoint[], b: MeasurePoint[]) => a.map(pointKey).sort().join('|') === b.map(pointKey).sort().join('|');
-  const groups = o.interleave && todo.length > 1 && todo.every((t) => same(t.points, todo[0].points)) ? [todo] : todo.map((t) => [t]);
+  const groups = o.interleave && todo.length > 1 && todo.every((t) => pointsKey(t.points) === pointsKey(todo[0].points)) ? [todo] : todo.map((t) => [t]);
   for (const group of groups) {
     if (o.signal?.aborted) break;
     const [head, ...twins] = group;
@@ -273,7 +275,7 @@ async function probeMemory(o: MeasureNeedsOptions): Promise<void> {
     const settings: PointSettings = { ...o.session, bind: model.bind, inputShapes: model.inputShapes };
     const loaded = await o.store.load(model.path, settings).catch(() => undefined);
     if (!loaded || Object.keys(loaded.file.points).length === 0) continue;
-    const key = probe.points.map(pointKey).sort().join('|') + (repeats > 1 ? `|x${repeats}` : '');
+    const key = pointsKey(probe.points) + (repeats > 1 ? `|x${repeats}` : '');
     if (loaded.file.memoryProbe?.key === key) continue;
     o.onProgress?.(`${probe.model}: memory at the plan's peak shapes${repeats > 1 ? ` (${repeats} processes)` : ''}`);
     // Repeats run side by side: each reads only its own process's RSS, and nothing here is timed.
